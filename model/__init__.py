@@ -1,0 +1,36 @@
+"""A calibrated quarterly policy-scenario model of the Hangzhou economy.
+
+Links policy levers (tax and fee relief, major projects, consumption events) to quarterly paths of
+GDP and general public budget revenue, calibrated to the published 2020 H1 figures and reported in
+China's cumulative year-to-date convention.
+
+>>> import model
+>>> res = model.run("scenarios/h2_plan.toml")          # doctest: +SKIP
+>>> res.annual[["gdp_real_yoy", "revenue_yoy"]]         # doctest: +SKIP
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from model.calibration import Calibration, calibrate
+from model.errors import UserError
+from model.parameters import ParameterSet, default_params
+from model.results import Results, run
+from model.scenario import Scenario, load_scenario
+
+try:
+    __version__ = version("hangzhou-scenario-model")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.1.0"
+
+__all__ = [
+    "Calibration",
+    "ParameterSet",
+    "Results",
+    "Scenario",
+    "UserError",
+    "__version__",
+    "calibrate",
+    "default_params",
+    "load_scenario",
+    "run",
+]

@@ -1,0 +1,152 @@
+"""From simulated paths to what users read: year-to-date and calendar-year indicators.
+
+One function per frequency; both are vectorised over draws and quarters and used alike by single
+runs, Monte Carlo fans, comparisons and the calibration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from model.levers import REGISTRY as LEVERS
+from model.periods import annual_sum, yoy_growth, ytd_growth, ytd_sum
+
+__all__ = ["ANNUAL_COLUMNS", "COLUMNS", "annual", "quarterly"]
+
+
+def _lagged(x: np.ndarray, lag: int) -> np.ndarray:
+    out = np.full(x.shape, np.nan)
+    out[:, lag:] = x[:, :-lag]
+    return out
+
+
+def quarterly(paths: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Quarterly and year-to-date indicators, each ``(n, T)``.
+
+    Levels in 亿元 (``_real``: at 2019 prices), growth in percent, contributions in pp.
+    ``<lever>_gdp_real_yoy_ytd_pp`` is the lever's contribution to YTD real growth: its YTD real
+    value added over the YTD real GDP a year earlier.
+    """
+    gdp, gdp_real = paths["gdp"], paths["gdp_real"]
+    real_ytd_base = _lagged(ytd_sum(gdp_real), 4)
+    out = {
+        "gdp": gdp,
+        "gdp_ytd": ytd_sum(gdp),
+        "gdp_yoy_ytd": ytd_growth(gdp),
+        "gdp_real": gdp_real,
+        "gdp_real_yoy": yoy_growth(gdp_real),
+        "gdp_real_yoy_ytd": ytd_growth(gdp_real),
+        "trend_real": paths["trend_real"],
+        "digital_core": paths["digital"],
+        "digital_core_real": paths["digital_real"],
+        "digital_core_real_yoy": yoy_growth(paths["digital_real"]),
+        "digital_core_real_yoy_ytd": ytd_growth(paths["digital_real"]),
+        "rest_real_yoy_ytd": ytd_growth(paths["rest_real"]),
+        "deflator": paths["deflator"],
+        "deflator_yoy": yoy_growth(paths["deflator"]),
+        "gap_digital": 100.0 * paths["gap_digital"],
+        "gap_rest": 100.0 * paths["gap_rest"],
+        "revenue": paths["revenue"],
+        "revenue_ytd": ytd_sum(paths["revenue"]),
+        "revenue_yoy": yoy_growth(paths["revenue"]),
+        "revenue_yoy_ytd": ytd_growth(paths["revenue"]),
+        "tax_revenue": paths["tax_revenue"],
+        "nontax_revenue": paths["nontax_revenue"],
+    }
+    for name in LEVERS:
+        if f"{name}_gdp_real" not in paths:
+            continue
+        effect = paths[f"{name}_gdp_real"]
+        out[f"{name}_injection"] = paths[f"{name}_injection"]
+        out[f"{name}_gdp_real"] = effect
+        out[f"{name}_gdp_real_yoy_ytd_pp"] = 100.0 * ytd_sum(effect) / real_ytd_base
+        out[f"{name}_revenue_direct"] = paths[f"{name}_revenue_direct"]
+        out[f"{name}_cost"] = paths[f"{name}_cost"]
+    return out
+
+
+def annual(paths: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Calendar-year indicators, each ``(n, years)``; growth in percent, contributions in pp."""
+    gdp, gdp_real = annual_sum(paths["gdp"]), annual_sum(paths["gdp_real"])
+    digital_real = annual_sum(paths["digital_real"])
+    revenue = annual_sum(paths["revenue"])
+    out = {
+        "gdp": gdp,
+        "gdp_yoy": yoy_growth(gdp, lag=1),
+        "gdp_real": gdp_real,
+        "gdp_real_yoy": yoy_growth(gdp_real, lag=1),
+        "digital_core": annual_sum(paths["digital"]),
+        "digital_core_real_yoy": yoy_growth(digital_real, lag=1),
+        "rest_real_yoy": yoy_growth(annual_sum(paths["rest_real"]), lag=1),
+        "deflator_yoy": yoy_growth(gdp / gdp_real, lag=1),
+        "revenue": revenue,
+        "revenue_yoy": yoy_growth(revenue, lag=1),
+        "tax_revenue": annual_sum(paths["tax_revenue"]),
+        "nontax_revenue": annual_sum(paths["nontax_revenue"]),
+    }
+    base = _lagged(gdp_real, 1)
+    for name in LEVERS:
+        if f"{name}_gdp_real" not in paths:
+            continue
+        effect = annual_sum(paths[f"{name}_gdp_real"])
+        out[f"{name}_injection"] = annual_sum(paths[f"{name}_injection"])
+        out[f"{name}_gdp_real"] = effect
+        out[f"{name}_gdp_real_yoy_pp"] = 100.0 * effect / base
+        out[f"{name}_revenue_direct"] = annual_sum(paths[f"{name}_revenue_direct"])
+        out[f"{name}_cost"] = annual_sum(paths[f"{name}_cost"])
+    return out
+
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "gdp": ("亿元", "GDP in the quarter, current prices"),
+    "gdp_ytd": ("亿元", "GDP year to date, current prices (the published cumulative level)"),
+    "gdp_yoy_ytd": ("%", "Nominal GDP growth year to date"),
+    "gdp_real": ("亿元, 2019 prices", "Real GDP in the quarter"),
+    "gdp_real_yoy": ("%", "Real GDP growth in the quarter, year on year"),
+    "gdp_real_yoy_ytd": ("%", "Real GDP growth year to date ('at comparable prices', as published)"),
+    "trend_real": ("亿元, 2019 prices", "Trend real GDP: no COVID, no policy"),
+    "digital_core": ("亿元", "Digital-economy core value added, current prices"),
+    "digital_core_real": ("亿元, 2019 prices", "Digital-economy core value added, real"),
+    "digital_core_real_yoy": ("%", "Digital-economy core real growth in the quarter"),
+    "digital_core_real_yoy_ytd": ("%", "Digital-economy core real growth year to date"),
+    "rest_real_yoy_ytd": ("%", "Real growth year to date of the economy outside the digital core"),
+    "deflator": ("2019 = 1", "GDP deflator"),
+    "deflator_yoy": ("%", "GDP deflator inflation, year on year"),
+    "gap_digital": ("% of trend", "Output gap of the digital core (output lost against trend)"),
+    "gap_rest": ("% of trend", "Output gap of the rest of the economy"),
+    "revenue": ("亿元", "General public budget revenue in the quarter"),
+    "revenue_ytd": ("亿元", "General public budget revenue year to date (the published level)"),
+    "revenue_yoy": ("%", "Budget revenue growth in the quarter, year on year"),
+    "revenue_yoy_ytd": ("%", "Budget revenue growth year to date (as published)"),
+    "tax_revenue": ("亿元", "Tax revenue, after the relief's direct effect"),
+    "nontax_revenue": ("亿元", "Non-tax revenue, including the revenue residual"),
+    "<lever>_injection": ("亿元", "The lever's amount: relief granted, project spending, voucher money"),
+    "<lever>_gdp_real": ("亿元, 2019 prices", "Real value added the lever adds in the quarter"),
+    "<lever>_gdp_real_yoy_ytd_pp": ("pp", "The lever's contribution to real GDP growth year to date"),
+    "<lever>_revenue_direct": ("亿元", "The lever's direct effect on budget revenue (relief forgone, deferrals returning)"),
+    "<lever>_cost": ("亿元", "The lever's net fiscal cost to the general public budget"),
+}
+"""Every quarterly output column: unit and meaning (``<lever>`` is a lever name)."""
+
+ANNUAL_COLUMNS: dict[str, tuple[str, str]] = {
+    "gdp": ("亿元", "GDP, current prices"),
+    "gdp_yoy": ("%", "Nominal GDP growth"),
+    "gdp_real": ("亿元, 2019 prices", "Real GDP"),
+    "gdp_real_yoy": ("%", "Real GDP growth"),
+    "digital_core": ("亿元", "Digital-economy core value added, current prices"),
+    "digital_core_real_yoy": ("%", "Digital-economy core real growth"),
+    "rest_real_yoy": ("%", "Real growth of the economy outside the digital core"),
+    "deflator_yoy": ("%", "GDP deflator inflation"),
+    "revenue": ("亿元", "General public budget revenue"),
+    "revenue_yoy": ("%", "Budget revenue growth"),
+    "tax_revenue": ("亿元", "Tax revenue"),
+    "nontax_revenue": ("亿元", "Non-tax revenue"),
+    "<lever>_injection": ("亿元", "The lever's amount in the year"),
+    "<lever>_gdp_real": ("亿元, 2019 prices", "Real value added the lever adds"),
+    "<lever>_gdp_real_yoy_pp": ("pp", "The lever's contribution to real GDP growth"),
+    "<lever>_revenue_direct": ("亿元", "The lever's direct effect on budget revenue"),
+    "<lever>_cost": ("亿元", "The lever's net fiscal cost to the general public budget"),
+}
+"""Every annual output column: unit and meaning."""

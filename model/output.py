@@ -1,0 +1,143 @@
+"""Writing results: every file is written to a temporary place and moved into place when complete.
+
+A run that fails halfway leaves earlier results untouched: the folder for a scenario is built in a
+temporary sibling folder and swapped in with :func:`os.replace`-style renames at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from model.results import Results
+
+__all__ = ["write_dir_atomic", "write_run", "write_text_atomic"]
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_dir_atomic(target: Path, build: Callable[[Path], None]) -> Path:
+    """Call ``build(tmp)`` to fill a temporary folder, then swap it in as ``target``.
+
+    If ``build`` raises, the temporary folder is removed and ``target`` is untouched.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        build(tmp)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{uuid.uuid4().hex[:8]}")
+        os.rename(target, old)
+        os.rename(tmp, target)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.rename(tmp, target)
+    return target
+
+
+def _jsonable(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, list | tuple):
+        return [_jsonable(v) for v in x]
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float):
+        return None if not np.isfinite(x) else round(x, 6)
+    if isinstance(x, pd.Period):
+        return str(x)
+    return x
+
+
+def to_csv(frame: pd.DataFrame, path: Path, *, index_label: str | None = None) -> None:
+    """CSV with periods written like ``2020Q3`` and floats to 6 decimals."""
+    out = frame.copy()
+    if isinstance(out.index, pd.PeriodIndex):
+        out.index = out.index.astype(str)
+    out.to_csv(path, index_label=index_label or out.index.name, float_format="%.6f")
+
+
+def summary_dict(results: Results) -> dict[str, Any]:
+    """What ``summary.json`` holds: headline figures, calibration fit, scenario identity, version."""
+    from model import __version__
+
+    sc = results.scenario
+    cal = results.calibration
+    annual = results.annual
+    headline = {
+        str(year): {col: float(annual.loc[year, col]) for col in annual.columns if not col.startswith(_levers_prefixes())}
+        for year in annual.index
+    }
+    return _jsonable(
+        {
+            "model_version": __version__,
+            "scenario": {
+                "name": sc.name,
+                "description": sc.description,
+                "file": sc.path,
+                "file_sha256": sc.file_digest(),
+                "sha256": sc.digest,
+                "horizon": sc.horizon,
+                "parameters_set": dict(sc.parameters),
+                "levers": sorted(sc.lever_configs()),
+                "shocks": sorted(sc.shocks),
+            },
+            "headline": headline,
+            "h2_2020_real_growth": results.h2_growth(),
+            "calibration": {
+                "all_targets_met": cal.ok,
+                "targets": cal.fit.drop(columns="within").to_dict(orient="records"),
+                "parameters": [
+                    {"name": name, **row} for name, row in cal.priors.to_dict(orient="index").items()
+                ],
+                "solver": cal.message,
+            },
+        }
+    )
+
+
+def _levers_prefixes() -> tuple[str, ...]:
+    from model.levers import REGISTRY
+
+    return tuple(f"{n}_" for n in REGISTRY)
+
+
+def write_run(results: Results, directory: Path) -> Path:
+    """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures."""
+    from model.report import figures, run_report
+
+    def build(tmp: Path) -> None:
+        to_csv(results.quarterly, tmp / "quarterly.csv", index_label="period")
+        to_csv(results.annual, tmp / "annual.csv", index_label="year")
+        (tmp / "summary.json").write_text(
+            json.dumps(summary_dict(results), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        names = figures(results, tmp)
+        (tmp / "report.md").write_text(run_report(results, names), encoding="utf-8")
+
+    return write_dir_atomic(directory, build)
