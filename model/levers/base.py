@@ -60,9 +60,12 @@ class LeverConfig(BaseModel):
         """A copy with every amount (or only ``field``) multiplied by ``factor``.
 
         Paths are scaled value by value; scalar amounts are scaled; periods and counts named in
-        ``_not_scaled`` are left alone.
+        ``_not_scaled`` are left alone unless named as ``field``.  Scaling every amount scales the
+        lever's injection by ``factor``.
         """
         data = self.model_dump()
+        if field is not None and field not in data:
+            raise ValueError(f"no field {field!r}; expected one of {', '.join(self.numeric_fields())}")
         names = [field] if field else [k for k in data if k not in self._not_scaled()]
         for k in names:
             v = data[k]
@@ -82,7 +85,7 @@ class LeverConfig(BaseModel):
         out = []
         for name, info in cls.model_fields.items():
             ann = str(info.annotation)
-            if name not in cls._not_scaled() and ("float" in ann or "dict" in ann):
+            if "float" in ann or "dict" in ann:
                 out.append(name)
         return tuple(out)
 

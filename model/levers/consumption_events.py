@@ -34,6 +34,11 @@ class ConsumptionEventsConfig(LeverConfig):
     subsidy_per_event: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
     """Government voucher money per event, 亿元."""
 
+    @classmethod
+    def _not_scaled(cls) -> set[str]:
+        # scaling the lever scales its money; the number of events is scaled only when named
+        return {"events"}
+
 
 @register
 class ConsumptionEvents(Lever):
