@@ -116,12 +116,23 @@ def cmd_params(args: argparse.Namespace) -> int:
     frame = params.to_frame()
     if args.format == "csv":
         frame.to_csv(sys.stdout)
+    elif args.format == "markdown":
+        print(params_markdown(params))
     else:
         import pandas as pd
 
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
             print(frame[["value", "unit", "lower", "upper", "prior", "role", "source"]].to_string())
     return 0
+
+
+def params_markdown(params: ParameterSet) -> str:
+    """The registry as the markdown table of ``docs/parameters.md``."""
+    from model.report import md_table
+
+    frame = params.to_frame()[["value", "unit", "lower", "upper", "prior", "role", "block", "source"]]
+    frame["source"] = frame.source.str.replace("|", "/", regex=False)
+    return md_table(frame, digits=4)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scenario", metavar="SCENARIO.toml", help="apply this scenario's overrides")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
     p.add_argument("--calibrated", action="store_true", help="show calibrated values")
-    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "csv", "markdown"), default="table")
     _COMMANDS["params"] = cmd_params
 
     for add in _EXTRA_PARSERS:

@@ -11,7 +11,7 @@ in a first quarter and ends in a fourth quarter, so quarters reshape into ``(n_d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 import pandas as pd
@@ -86,9 +86,16 @@ class Span:
         return i
 
     def since(self, period: str | pd.Period) -> np.ndarray:
-        """Quarters elapsed since ``period`` (negative before it), shape ``(n,)``."""
-        p = parse_period(period)
-        return np.arange(self.n) - (4 * (p.year - self.first_year) + p.quarter - 1)
+        """Quarters elapsed since ``period`` (negative before it), shape ``(n,)``; read-only."""
+        return _since(self, str(period))
+
+
+@lru_cache(maxsize=512)
+def _since(span: Span, period: str) -> np.ndarray:
+    p = parse_period(period)
+    out = np.arange(span.n) - (4 * (p.year - span.first_year) + p.quarter - 1)
+    out.flags.writeable = False
+    return out
 
 
 def _by_year(x: np.ndarray) -> np.ndarray:

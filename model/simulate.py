@@ -129,4 +129,5 @@ def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.nd
         gap_digital=np.broadcast_to(gap_digital, (n, span.n)),
         gap_rest=np.broadcast_to(gap_rest, (n, span.n)),
     )
-    return {k: np.broadcast_to(v, (n, span.n)) for k, v in out.items()}
+    shape = (n, span.n)
+    return {k: v if v.shape == shape else np.broadcast_to(v, shape) for k, v in out.items()}
