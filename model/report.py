@@ -61,7 +61,7 @@ def figures(results: Results, directory: Path) -> list[str]:
 
     levers = [n for n in LEVERS if f"{n}_gdp_real_yoy_ytd_pp" in q]
     fig, (a, b) = figure(2)
-    plot_paths(frames, ["gdp_real", "trend_real"], ax=a, title="Real GDP against trend (100m yuan, 2019 prices)")
+    plot_paths(frames, ["gap_rest", "gap_digital"], ax=a, title="Output lost against trend (% of trend)")
     plot_bars(q.loc["2020Q1":, [f"{n}_gdp_real_yoy_ytd_pp" for n in levers]].rename(
         columns=lambda c: c.removesuffix("_gdp_real_yoy_ytd_pp")), levers, ax=b,
         title="Measures' contributions to real growth, year to date (pp)")
