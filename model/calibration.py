@@ -139,6 +139,15 @@ class Calibration:
         """Whether every target is met within its tolerance."""
         return bool(self.fit.within.all())
 
+    def _repr_html_(self) -> str:
+        fmt = {"float_format": lambda x: f"{x:,.4g}"}
+        status = "all targets met" if self.ok else "targets missed"
+        return (
+            f"<h4>Calibration to H1 2020 ({status})</h4>"
+            + self.fit.drop(columns="source").to_html(index=False, **fmt)
+            + "<p>Calibrated parameters against their priors</p>" + self.priors.to_html(**fmt)
+        )
+
     def summary(self) -> str:
         """The fit, the priors and the identification, as text tables."""
         fit = self.fit.drop(columns="source").to_string(float_format=lambda x: f"{x:,.3f}")

@@ -12,7 +12,7 @@ unless told otherwise, so overriding a value moves its prior with it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
@@ -226,14 +226,14 @@ class ParameterSet(Mapping[str, float]):
         return len(self.values)
 
     def __hash__(self) -> int:
-        return hash((self.values, self.fixed))
+        return hash((self.values, self.fixed, self.registry))
 
     def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, ParameterSet)
             and self.values == other.values
             and self.fixed == other.fixed
-            and self.registry.names == other.registry.names
+            and self.registry == other.registry
         )
 
     def replace(self, _file: str | None = None, _fix: bool = True, **changes: float) -> ParameterSet:
@@ -250,6 +250,34 @@ class ParameterSet(Mapping[str, float]):
             vals[name] = p.check(v, file=_file, key=f"parameters.{name}" if _file else name)
         fixed = self.fixed | frozenset(changes) if _fix else self.fixed
         return ParameterSet(self.registry, tuple(vals[n] for n in self.registry.names), fixed)
+
+    def with_prior(self, name: str, **changes: object) -> ParameterSet:
+        """A new set whose registry gives ``name`` a changed prior (``dist``, ``mean``, ``sd``, ``source``).
+
+        The calibration penalises calibrated parameters by their priors, and the uncertainty
+        analysis draws from them, so both see the change.  For a calibrated parameter the value
+        is reset to the new prior mean, the calibration's starting point.
+
+        Raises
+        ------
+        UserError
+            For an unknown parameter, a parameter without a prior, or a prior whose mean lies
+            outside the parameter's bounds.
+        """
+        p = self.registry.lookup(name)
+        if p.prior is None:
+            raise UserError("this parameter is treated as known and has no prior", key=name)
+        try:
+            prior = replace(p.prior, **changes)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            raise UserError(str(exc), key=f"{name}.prior") from None
+        lo, hi = p.bounds
+        if not lo <= prior.mean <= hi:
+            raise UserError(f"prior mean {prior.mean:g} is outside the bounds [{lo:g}, {hi:g}]", key=f"{name}.prior")
+        new_p = replace(p, prior=prior, value=prior.mean if p.calibrated else p.value)
+        reg = Registry(tuple(new_p if q.name == name else q for q in self.registry))
+        values = tuple(new_p.value if n == name else v for n, v in zip(reg.names, self.values, strict=True))
+        return ParameterSet(reg, values, self.fixed)
 
     def with_calibrated(self, values: Mapping[str, float]) -> ParameterSet:
         """A new set with calibrated values filled in (they do not become fixed)."""

@@ -262,6 +262,31 @@ class Scenario(_Table):
         body = tomli_w.dumps(self.to_dict())
         return "\n".join(lines) + ("\n\n" if lines else "") + body
 
+    def to_frame(self) -> pd.DataFrame:
+        """The scenario as a long table: ``section, item, field, period, value``.
+
+        Lever paths contribute one row a quarter; scalar settings have an empty period.
+        """
+        rows: list[dict[str, Any]] = []
+        for name, value in self.parameters.items():
+            rows.append({"section": "parameters", "item": name, "field": "value", "period": "", "value": value})
+        for lever, cfg in self.lever_configs().items():
+            for fld, value in cfg.model_dump(exclude_defaults=True).items():
+                if isinstance(value, dict):
+                    rows += [{"section": "levers", "item": lever, "field": fld, "period": p, "value": v}
+                             for p, v in value.items()]
+                else:
+                    rows.append({"section": "levers", "item": lever, "field": fld, "period": "", "value": value})
+        for shock, spec in self.shocks.items():
+            for fld, value in spec.model_dump(exclude={"description"}).items():
+                rows.append({"section": "shocks", "item": shock, "field": fld, "period": "", "value": value})
+        return pd.DataFrame(rows, columns=["section", "item", "field", "period", "value"])
+
+    def _repr_html_(self) -> str:
+        head = f"<h4>Scenario {self.name}</h4><p>{self.description}</p><p>horizon {self.horizon}</p>"
+        frame = self.to_frame()
+        return head + (frame.to_html(index=False) if not frame.empty else "<p>no measures after 2020 H1</p>")
+
     def save(self, path: str | Path, *, header: str = "") -> Path:
         """Write :meth:`to_toml` to ``path`` atomically; return the path."""
         from model.output import write_text_atomic
