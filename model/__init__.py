@@ -12,7 +12,9 @@ China's cumulative year-to-date convention.
 from importlib.metadata import PackageNotFoundError, version
 
 from model.calibration import Calibration, calibrate
+from model.comparison import compare
 from model.errors import UserError
+from model.goalseek import solve
 from model.parameters import ParameterSet, default_params
 from model.results import Results, run
 from model.scenario import Scenario, load_scenario
@@ -30,7 +32,9 @@ __all__ = [
     "UserError",
     "__version__",
     "calibrate",
+    "compare",
     "default_params",
     "load_scenario",
     "run",
+    "solve",
 ]

@@ -135,6 +135,20 @@ def params_markdown(params: ParameterSet) -> str:
     return md_table(frame, digits=4)
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare scenarios with a baseline (see :mod:`model.cli_compare`)."""
+    from model.cli_compare import cmd_compare as handler
+
+    return handler(args)
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    """Goal seek: scale measures to hit targets (see :mod:`model.cli_compare`)."""
+    from model.cli_compare import cmd_solve as handler
+
+    return handler(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m model", description="Hangzhou policy-scenario model (GDP and budget revenue, 2020-2021).")
     from model import __version__
@@ -165,6 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--calibrated", action="store_true", help="show calibrated values")
     p.add_argument("--format", choices=("table", "csv", "markdown"), default="table")
     _COMMANDS["params"] = cmd_params
+
+    from model.cli_compare import add_parsers as add_compare_parsers
+
+    add_compare_parsers(sub)  # `compare` and `solve` (issue 3)
+    _COMMANDS["compare"] = cmd_compare
+    _COMMANDS["solve"] = cmd_solve
 
     for add in _EXTRA_PARSERS:
         add(sub)

@@ -27,6 +27,8 @@ from model.simulate import as_theta, simulate
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from model.comparison import Comparison
+
 __all__ = ["HEADLINE", "REPORT_START", "Results", "run"]
 
 REPORT_START = "2019Q1"
@@ -132,6 +134,13 @@ class Results:
         from model.output import write_run
 
         return write_run(self, Path(directory))
+
+    def compare(self, other: Results) -> Comparison:
+        """This run against ``other`` (the baseline): differences, Shapley contributions of each
+        measure, cost-effectiveness (see :func:`model.comparison.compare`)."""
+        from model.comparison import compare
+
+        return compare(self, other)
 
     def _repr_html_(self) -> str:
         head = self.headline().to_html(float_format=lambda x: f"{x:,.2f}")

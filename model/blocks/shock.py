@@ -37,12 +37,13 @@ class ShockSpec:
     """A scenario shock: ``depth`` % of trend output lost in ``start``, in ``sector``.
 
     ``sector`` is ``digital``, ``rest`` or ``both``; the gap decays at ``decay`` per quarter except a
-    ``persistent_share`` that decays at ``shock_persistent_decay``.
+    ``persistent_share`` that decays at ``shock_persistent_decay``.  ``depth`` may also be an
+    ``(n, 1)`` array, one depth a row (the attribution switches a shock off in some rows with zeros).
     """
 
     name: str
     start: str
-    depth: float
+    depth: float | np.ndarray
     sector: str = "both"
     decay: float = 0.5
     persistent_share: float = 0.0

@@ -1,0 +1,50 @@
+"""Benchmarks of comparison, attribution and goal seek (issue 3).
+
+Runs are made once (calibrations are cached), so the cases time the work a user waits for after
+the first run: the Shapley attribution of the three-lever plan (2**3 coalitions in one batched
+simulation), a whole comparison with its frames, and goal seeks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness import case
+
+import model
+from model.attribution import attribute
+from model.comparison import compare
+from model.goalseek import solve
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = model.run(ROOT / "scenarios" / "baseline.toml")
+PLAN_SCENARIO = model.load_scenario(ROOT / "scenarios" / "h2_plan.toml")
+PLAN = model.run(PLAN_SCENARIO)
+WAVE = model.run(ROOT / "scenarios" / "second_wave.toml")
+
+
+@case("compare: Shapley attribution, h2_plan (3 levers, 8 rows)", goal=20e-3, repeat=50)
+def attribution_three_levers() -> object:
+    return attribute(PLAN, BASELINE)
+
+
+@case("compare: Shapley attribution, second_wave (4 players)", goal=20e-3, repeat=50)
+def attribution_four_players() -> object:
+    return attribute(WAVE, BASELINE)
+
+
+@case("compare: h2_plan vs baseline, all frames (no I/O)", goal=0.1, repeat=20)
+def comparison_frames() -> object:
+    c = compare(PLAN, BASELINE)
+    return c.frame(), c.contributions(), c.cost_effectiveness(), c.headline()
+
+
+@case("compare: goal seek, 1 target, 1 instrument (brentq)", goal=0.1, repeat=20)
+def goal_seek_one() -> object:
+    return solve(PLAN_SCENARIO, "gdp_real_yoy_ytd@2020Q4=5.0", "consumption_events")
+
+
+@case("compare: goal seek, 2 targets, 2 instruments (lsq)", goal=0.3, repeat=10)
+def goal_seek_two() -> object:
+    return solve(PLAN_SCENARIO, ["gdp_real_yoy@2020=5.2", "gdp_real_yoy@2021=10.0"],
+                 ["major_projects.total", "tax_fee_relief"])
