@@ -18,6 +18,8 @@ from model.goalseek import solve
 from model.parameters import ParameterSet, default_params
 from model.results import Results, run
 from model.scenario import Scenario, load_scenario
+from model.sensitivity import sobol
+from model.uncertainty import simulate_draws
 
 try:
     __version__ = version("hangzhou-scenario-model")
@@ -36,5 +38,7 @@ __all__ = [
     "default_params",
     "load_scenario",
     "run",
+    "simulate_draws",
+    "sobol",
     "solve",
 ]

@@ -72,10 +72,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(f"two scenarios are named {sorted(dup)[0]!r}; results would collide", key="name")
     params = params_from_args(args.set)
     runs = [run(s, params=params) for s in scenarios]  # compute everything before writing anything
-    for r in runs:
-        where = r.write(Path(args.out) / r.name)
+    from model.cli_uncertainty import draws_for
+
+    fans = draws_for(args, scenarios, params)  # Monte Carlo where asked for ([uncertainty] or --draws)
+    for r, d in zip(runs, fans, strict=True):
+        where = (d or r).write(Path(args.out) / r.name)
         if not args.quiet:
             print(r.summary())
+            if d is not None:
+                print("\n" + d.summary())
             print(f"\nwrote {where}/\n")
     return 0
 
@@ -162,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="results root; each scenario goes into DIR/<name>/ (default: results)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
+    from model.cli_uncertainty import add_run_options
+
+    add_run_options(p)  # --draws, --seed, --threshold (issue 4)
     _COMMANDS["run"] = cmd_run
 
     p = sub.add_parser("calibrate", help="calibrate to H1 2020 and print the fit table")
@@ -185,6 +193,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_compare_parsers(sub)  # `compare` and `solve` (issue 3)
     _COMMANDS["compare"] = cmd_compare
     _COMMANDS["solve"] = cmd_solve
+
+    from model.cli_uncertainty import add_sensitivity_parser, cmd_sensitivity
+
+    add_sensitivity_parser(sub)  # `sensitivity` (issue 4)
+    _COMMANDS["sensitivity"] = cmd_sensitivity
 
     for add in _EXTRA_PARSERS:
         add(sub)

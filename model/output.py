@@ -20,6 +20,7 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from model.results import Results
+    from model.uncertainty import Draws
 
 __all__ = ["write_dir_atomic", "write_run", "write_text_atomic"]
 
@@ -82,8 +83,9 @@ def to_csv(frame: pd.DataFrame, path: Path, *, index_label: str | None = None) -
     out.to_csv(path, index_label=index_label or out.index.name, float_format="%.6f")
 
 
-def summary_dict(results: Results) -> dict[str, Any]:
-    """What ``summary.json`` holds: headline figures, calibration fit, scenario identity, version."""
+def summary_dict(results: Results, draws: Draws | None = None) -> dict[str, Any]:
+    """What ``summary.json`` holds: headline figures, calibration fit, scenario identity, version,
+    and with ``draws`` the fan of the calendar-year figures and the probabilities (``uncertainty``)."""
     from model import __version__
 
     sc = results.scenario
@@ -117,8 +119,15 @@ def summary_dict(results: Results) -> dict[str, Any]:
                 ],
                 "solver": cal.message,
             },
+            **({"uncertainty": _uncertainty_summary(draws)} if draws is not None else {}),
         }
     )
+
+
+def _uncertainty_summary(draws: Draws) -> dict[str, Any]:
+    from model.uncertainty_output import summary_section
+
+    return summary_section(draws)
 
 
 def _levers_prefixes() -> tuple[str, ...]:
@@ -127,17 +136,38 @@ def _levers_prefixes() -> tuple[str, ...]:
     return tuple(f"{n}_" for n in REGISTRY)
 
 
-def write_run(results: Results, directory: Path) -> Path:
-    """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures."""
+def write_run(results: Results, directory: Path, *, draws: Draws | None = None) -> Path:
+    """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures.
+
+    With ``draws`` (a Monte Carlo of the same run, :mod:`model.uncertainty`), also ``fan.csv`` and
+    the fan charts, and an uncertainty section in ``summary.json`` and ``report.md``.  A
+    ``sensitivity/`` folder already in ``directory`` is kept if it was computed for the same
+    scenario and parameters (:func:`model.sensitivity.carry_over`).
+    """
     from model.report import figures, run_report
 
     def build(tmp: Path) -> None:
         to_csv(results.quarterly, tmp / "quarterly.csv", index_label="period")
         to_csv(results.annual, tmp / "annual.csv", index_label="year")
         (tmp / "summary.json").write_text(
-            json.dumps(summary_dict(results), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            json.dumps(summary_dict(results, draws), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         names = figures(results, tmp)
-        (tmp / "report.md").write_text(run_report(results, names), encoding="utf-8")
+        fan_names = _fan_files(draws, tmp) if draws is not None else []
+        (tmp / "report.md").write_text(run_report(results, names, draws=draws, fan_figures=fan_names),
+                                       encoding="utf-8")
+        _carry_over_sensitivity(results, Path(directory), tmp)
 
     return write_dir_atomic(directory, build)
+
+
+def _fan_files(draws: Draws, directory: Path) -> list[str]:
+    from model.uncertainty_output import write_files
+
+    return write_files(draws, directory)
+
+
+def _carry_over_sensitivity(results: Results, old: Path, new: Path) -> None:
+    from model.sensitivity import carry_over
+
+    carry_over(results, old, new)

@@ -13,6 +13,7 @@ from model.levers import REGISTRY as LEVERS
 
 if TYPE_CHECKING:
     from model.results import Results
+    from model.uncertainty import Draws
 
 __all__ = ["figures", "md_table", "run_report"]
 
@@ -95,8 +96,17 @@ def _levers_table(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def run_report(results: Results, figure_names: Sequence[str] = ()) -> str:
-    """``report.md`` for one run."""
+def _uncertainty_lines(draws: Draws, fan_figures: Sequence[str]) -> list[str]:
+    from model.uncertainty_output import report_section
+
+    return report_section(draws, fan_figures)
+
+
+def run_report(
+    results: Results, figure_names: Sequence[str] = (), *, draws: Draws | None = None,
+    fan_figures: Sequence[str] = (),
+) -> str:
+    """``report.md`` for one run; with ``draws``, an uncertainty section after the headline."""
     from model import __version__
 
     sc = results.scenario
@@ -130,6 +140,7 @@ def run_report(results: Results, figure_names: Sequence[str] = ()) -> str:
         f"Real GDP grows {a.loc[2020, 'gdp_real_yoy']:.2f}% in 2020 and budget revenue "
         f"{a.loc[2020, 'revenue_yoy']:+.2f}%; H2 2020 real growth over H2 2019 is {results.h2_growth():.2f}%.",
         "",
+        *(_uncertainty_lines(draws, fan_figures) if draws is not None else []),
         "## Quarter by quarter, as published (year to date)",
         "",
         md_table(ytd),

@@ -64,13 +64,47 @@ class ShockTable(_Table):
         return str(parse_period(v))
 
 
-class UncertaintyTable(_Table):
-    """``[uncertainty]``: Monte Carlo settings."""
+class PriorTable(_Table):
+    """``[uncertainty.priors.<name>]``: a prior that replaces the registry's in the draws."""
 
-    draws: int = Field(default=1000, gt=0, le=1_000_000)
-    """Number of draws."""
+    dist: Literal["normal", "beta", "uniform"] | None = None
+    """Family; default: the registry prior's (``normal`` is truncated to the bounds)."""
+    mean: float | None = Field(default=None, allow_inf_nan=False)
+    """Centre of the draws; default: the parameter's value (calibrated, or set in ``[parameters]``)."""
+    sd: float | None = Field(default=None, ge=0.0, allow_inf_nan=False)
+    """Standard deviation; default: the registry prior's.  0 holds the parameter at its centre."""
+    source: str = ""
+    """Where the range comes from (a citation, or "assumption")."""
+
+
+class UncertaintyTable(_Table):
+    """``[uncertainty]``: Monte Carlo settings (see ``docs/uncertainty.md`` and
+    :mod:`model.uncertainty`)."""
+
+    draws: int = Field(default=10_000, gt=0, le=200_000)
+    """Number of draws (each re-calibrated to H1 2020)."""
     seed: int = Field(default=20200630, ge=0)
     """Seed of the random generator."""
+    scale: float = Field(default=1.0, ge=0.0, le=10.0, allow_inf_nan=False)
+    """Multiplies every prior sd and the forecast-shock sd; 0 collapses the fan onto the point path."""
+    draw_parameters: bool = True
+    """Draw the uncertain parameters from their priors."""
+    draw_shocks: bool = True
+    """Draw forecast shocks (an AR(1) output gap from 2020Q3, sd ``shock_sd``)."""
+    thresholds: tuple[str, ...] | None = None
+    """Probabilities to report, like ``"gdp_real_yoy@2020>=3"``; default: 2020 real growth >= 3%
+    and 2020 revenue growth >= 0."""
+    priors: dict[str, PriorTable] = {}
+    """Priors that replace the registry's, by parameter name."""
+
+    def check(self, parameters: dict[str, float], horizon: str, file: str | None) -> None:
+        """Check prior overrides, ``scale`` and thresholds against the model and the horizon;
+        raise :class:`UserError`."""
+        from model.uncertainty import check_priors, check_threshold
+
+        check_priors(self, parameters, file=file)
+        for i, text in enumerate(self.thresholds or ()):
+            check_threshold(text, horizon, file=file, key=f"uncertainty.thresholds[{i}]")
 
 
 Levers = create_model(  # type: ignore[call-overload]
@@ -156,6 +190,8 @@ class Scenario(_Table):
             if not FIRST_SCENARIO_QUARTER <= q <= last:
                 raise UserError(f"{q} is outside the scenario window {window}", file=file,
                                 key=f"shocks.{name}.start")
+        if self.uncertainty is not None:
+            self.uncertainty.check(self.parameters, self.horizon, file)
         return self
 
     def apply(self, params: ParameterSet) -> ParameterSet:
@@ -356,8 +392,8 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
         args = getattr(ann, "__args__", ())
         if isinstance(ann, type) and issubclass(ann, BaseModel):
             model = ann
-        elif args and isinstance(args[-1], type) and issubclass(args[-1], BaseModel) and part == "shocks":
-            return list(ShockTable.model_fields)
+        elif args and isinstance(args[-1], type) and issubclass(args[-1], BaseModel) and part in ("shocks", "priors"):
+            return list(args[-1].model_fields)  # a table of tables: the key after is a name
         else:
             model = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), None)
     if isinstance(model, type) and issubclass(model, BaseModel):

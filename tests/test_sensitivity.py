@@ -1,0 +1,117 @@
+"""Sobol indices of full-year 2020 growth and revenue (issue 4)."""
+
+import json
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from model.cli import main
+from model.parameters import Prior
+from model.scenario import UncertaintyTable, load_scenario
+from model.sensitivity import _ppf, sobol
+
+H2 = "scenarios/h2_plan.toml"
+RECOVERY_OR_TREND = {"trend", "shock_rest_decay", "shock_rest_persistent", "shock_persistent_decay",
+                     "shock_digital_persistent"}
+
+
+@pytest.fixture(scope="module")
+def sens():
+    return sobol(H2, samples=256, seed=7, progress=False)
+
+
+def test_indices_are_complete_and_sum_sensibly(sens):
+    gdp = sens.indices[sens.indices.output == "gdp_real_yoy@2020"]
+    rev = sens.indices[sens.indices.output == "revenue_yoy@2020"]
+    factors = set(gdp.factor)
+    assert len(gdp) == len(rev) == len(factors)
+    assert {"trend", "forecast_shocks", "tax_buoyancy", "relief_multiplier"} <= factors
+    assert not {"trend_growth_2020", "shock_rest_depth", "shock_sd"} & factors  # grouped, solved, known
+    assert sens.rows == 256 * (len(factors) + 2)
+    assert sens.missed == 0
+    for part in (gdp, rev):
+        # first-order indices add up to at most one (plus estimation error, large for S1 at this
+        # N); totals are at least the first-order ones; the model is close to additive here
+        assert 0.6 < part.S1.sum() < 1.1
+        assert part.S1.sum() - 0.05 <= part.ST.sum() < 1.2
+        top = part.head(5)
+        assert (top.S1 - top.S1_conf - top.ST_conf <= top.ST).all()
+        assert (part.ST > -0.02).all()
+        assert (part.ST_conf >= 0).all()
+
+
+def test_gdp_growth_is_driven_by_the_recovery_shape_and_trend_revenue_by_buoyancy(sens):
+    gdp = sens.top("gdp_real_yoy@2020", k=40)
+    params = gdp[gdp.factor != "forecast_shocks"]
+    assert params.factor.iloc[0] in RECOVERY_OR_TREND
+    assert set(params.factor.iloc[:2]) <= RECOVERY_OR_TREND
+    assert gdp.set_index("factor").ST[["trend", "shock_rest_persistent"]].min() > 0.08
+    rev = sens.top("revenue_yoy@2020", k=3)
+    assert "tax_buoyancy" in set(rev.factor)
+    # a multiplier of the H2 consumption vouchers (10 亿元) cannot matter for the year
+    assert gdp.set_index("factor").ST["voucher_leverage"] < 0.01
+
+
+def test_same_seed_same_indices_and_shocks_off_removes_their_group():
+    a = sobol(H2, samples=32, seed=3, progress=False)
+    b = sobol(H2, samples=32, seed=3, progress=False)
+    assert a.indices.equals(b.indices)
+    s = load_scenario(H2).model_copy(update={"uncertainty": UncertaintyTable(draw_shocks=False)})
+    c = sobol(s, samples=32, seed=3, progress=False)
+    assert "forecast_shocks" not in set(c.indices.factor)
+
+
+@pytest.mark.parametrize(
+    "prior", [Prior("normal", 0.3, 0.15), Prior("beta", 0.3, 0.15), Prior("uniform", 0.5, 0.2), Prior("beta", 0.95, 0.02)]
+)
+def test_inverse_cdf_mapping_draws_the_same_distribution_as_the_monte_carlo(prior):
+    bounds = (0.0, 1.0)
+    u = (np.arange(4000) + 0.5) / 4000
+    mapped = _ppf(prior, u, bounds, 1.0)
+    sampled = prior.sample(np.random.default_rng(0), 4000, bounds)
+    assert stats.ks_2samp(mapped, sampled).pvalue > 0.01
+    assert np.all(np.diff(mapped) >= 0) and bounds[0] <= mapped.min() and mapped.max() <= bounds[1]
+
+
+def test_cli_sensitivity_writes_its_folder_and_a_later_run_keeps_it_only_while_valid(tmp_path, capsys):
+    out = tmp_path / "res"
+    assert main(["sensitivity", H2, "--samples", "32", "--seed", "1", "--out", str(out), "--quiet"]) == 0
+    folder = out / "h2_plan" / "sensitivity"
+    for f in ("sobol.csv", "tornado.png", "report.md", "sensitivity.json"):
+        assert (folder / f).is_file(), f
+    header = (folder / "sobol.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "output,factor,members,S1,S1_conf,ST,ST_conf"
+    meta = json.loads((folder / "sensitivity.json").read_text(encoding="utf-8"))
+    assert meta["samples"] == 32 and meta["scenario"] == "h2_plan"
+    assert main(["run", H2, "--out", str(out), "--quiet"]) == 0  # same scenario and parameters: kept
+    assert (folder / "sobol.csv").is_file()
+    assert main(["run", H2, "--out", str(out), "--quiet", "--set", "tax_buoyancy=1.2"]) == 0  # stale: dropped
+    assert not folder.exists()
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--samples", "100"], "error: --samples: expected a power of two of at least 16, got 100"),
+    (["--samples", "8"], "error: --samples: expected a power of two of at least 16, got 8"),
+    (["--seed", "-2"], "error: --seed: expected a non-negative seed, got -2"),
+    (["--set", "tax_buoyancy=9"], "error: --set tax_buoyancy: 9 is outside the bounds"),
+])
+def test_cli_sensitivity_errors_are_one_line(tmp_path, capsys, args, message):
+    out = tmp_path / "res"
+    assert main(["sensitivity", H2, "--out", str(out), "--quiet", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(message) and err.count("\n") == 1, err
+    assert not out.exists()
+
+
+def test_sensitivity_verbs(sens):
+    text = sens.summary()
+    assert "Real GDP growth in 2020" in text and "Budget revenue growth in 2020" in text
+    assert sens.to_frame().equals(sens.indices)
+    assert "## Real GDP growth in 2020" in sens.report()
+    ax = sens.plot("revenue_yoy@2020")
+    assert "revenue" in ax.get_title().lower()
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
