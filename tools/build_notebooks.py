@@ -296,8 +296,11 @@ def build() -> list[Path]:
     HERE.mkdir(exist_ok=True)
     written = []
     for name, cells in NOTEBOOKS.items():
+        made = [new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in cells]
+        for i, cell in enumerate(made):
+            cell["id"] = f"cell-{i:02d}"  # stable ids: rebuilding changes nothing that did not change
         nb = new_notebook(
-            cells=[new_markdown_cell(src) if kind == "md" else new_code_cell(src) for kind, src in cells],
+            cells=made,
             metadata={
                 "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
                 "language_info": {"name": "python"},
