@@ -203,6 +203,15 @@ class Sensitivity:
                       f"sum of first-order indices {self.indices[self.indices.output == r.output].S1.sum():.2f}"]
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        parts = [f"<h4>Sobol indices, scenario {self.scenario.name}</h4>"
+                 f"<p>N = {self.samples:,} base samples, {self.rows:,} re-calibrated runs</p>"]
+        for r in self.outputs.itertuples(index=False):
+            top = self.top(r.output, 8)[["factor", "S1", "S1_conf", "ST", "ST_conf"]]
+            parts += [f"<p>{r.description} (sd {r.sd:.2f})</p>",
+                      top.to_html(index=False, float_format=lambda x: f"{x:.3f}")]
+        return "".join(parts)
+
     def to_frame(self) -> pd.DataFrame:
         """The indices (a copy), as in ``sobol.csv``."""
         return self.indices.copy()

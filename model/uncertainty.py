@@ -689,6 +689,17 @@ class Draws:
         ]
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        s = self.settings
+        fmt = {"float_format": lambda x: f"{x:,.2f}", "index": False}
+        probs = self.probabilities()[["event", "probability"]]
+        return (
+            f"<h4>Scenario {self.name}: {self.n:,} draws</h4>"
+            f"<p>seed {s.seed}, scale {s.scale:g}; every draw re-calibrated to H1 2020; "
+            f"{100 * self.acceptance:.1f}% of draws accepted</p>"
+            + self.headline().to_html(**fmt) + probs.to_html(**fmt)
+        )
+
     def to_frame(self, kind: str = "fan") -> pd.DataFrame:
         """``fan`` (as :meth:`fan`) or ``draws``: one row a draw, the drawn and solved parameters
         and the calendar-year growth of GDP and revenue."""
