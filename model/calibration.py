@@ -120,9 +120,17 @@ class Calibration:
         One row a target: ``target, period, unit, observed, model, error, tolerance, within, source``.
     priors : DataFrame
         One row a free parameter: ``prior, prior_mean, prior_sd, calibrated, z`` (distance from the
-        prior mean in prior sds) and ``identified_by`` (the target that moves most per prior sd).
+        prior mean in prior sds) and ``identified_by`` (the target whose published value moves the
+        calibrated parameter most; see ``influence``).
     identification : DataFrame
-        Targets by free parameters: change of each target (its unit) per prior sd of each parameter.
+        Targets by free parameters: change of each target (its unit) per prior sd of each parameter
+        (the Jacobian, scaled).
+    influence : DataFrame
+        Free parameters by targets: change of each calibrated parameter (its unit) if the published
+        target moved by its tolerance, the others held, from the first-order condition of the
+        penalised fit, :math:`d\\hat\\theta/do = (J^\\top W^2 J + P^2)^{-1} J^\\top W^2` with
+        :math:`W` the inverse target scales and :math:`P` the inverse prior sds.  A row of zeros
+        but for the prior means a parameter the targets do not pin down.
     singular_values : ndarray
         Of the Jacobian scaled by target scales and prior sds; a zero means a direction the
         targets do not identify.
@@ -132,6 +140,7 @@ class Calibration:
     fit: pd.DataFrame
     priors: pd.DataFrame
     identification: pd.DataFrame
+    influence: pd.DataFrame
     singular_values: np.ndarray
     success: bool
     message: str
@@ -155,11 +164,12 @@ class Calibration:
         """The fit, the priors and the identification, as text tables."""
         fit = self.fit.drop(columns="source").to_string(float_format=lambda x: f"{x:,.3f}")
         pri = self.priors.to_string(float_format=lambda x: f"{x:,.4g}")
-        ide = self.identification.to_string(float_format=lambda x: f"{x:,.3g}")
+        ide = self.influence.to_string(float_format=lambda x: f"{x:,.3g}")
         return (
             "Calibration to H1 2020 (penalised least squares)\n\n" + fit
             + "\n\nCalibrated parameters against their priors\n\n" + pri
-            + "\n\nIdentification: change in each target per prior sd of each parameter\n\n" + ide
+            + "\n\nIdentification: change in each calibrated parameter if a published target moved by its "
+            "tolerance\n\n" + ide
             + f"\n\nsolver: {self.message} ({self.nfev} evaluations)"
         )
 
@@ -229,7 +239,11 @@ def calibrate(params: ParameterSet) -> Calibration:
         jac = _jacobian(calibrated, free, x, 1e-4 * sd)
         ident = pd.DataFrame(jac * sd, index=labels, columns=list(free))
         sv = np.linalg.svd(jac * sd / scale[:, None], compute_uv=False)
-        strength = np.abs(jac * sd / np.array([t.tolerance for t in tg])[:, None])
+        tol = np.array([t.tolerance for t in tg])
+        w2 = 1.0 / scale**2
+        hessian = jac.T @ (w2[:, None] * jac) + np.diag(1.0 / sd**2)
+        influence = np.linalg.solve(hessian, jac.T * w2) * tol  # (k, m): parameter per tolerance
+        infl = pd.DataFrame(influence, index=pd.Index(free, name="parameter"), columns=labels)
         prior_table = pd.DataFrame(
             {
                 "prior": [p.describe() for p in priors],
@@ -237,15 +251,16 @@ def calibrate(params: ParameterSet) -> Calibration:
                 "prior_sd": sd,
                 "calibrated": x,
                 "z": (x - mu) / sd,
-                "identified_by": [labels[i] for i in strength.argmax(axis=0)],
+                "identified_by": [labels[i] for i in np.abs(influence).argmax(axis=1)],
             },
             index=pd.Index(free, name="parameter"),
         )
     else:
         ident = pd.DataFrame(index=labels)
+        infl = pd.DataFrame(columns=labels)
         sv = np.zeros(0)
         prior_table = pd.DataFrame(columns=["prior", "prior_mean", "prior_sd", "calibrated", "z", "identified_by"])
-    return Calibration(calibrated, fit, prior_table, ident, sv, success, message, nfev)
+    return Calibration(calibrated, fit, prior_table, ident, infl, sv, success, message, nfev)
 
 
 def recalibrate(

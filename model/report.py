@@ -158,9 +158,14 @@ def run_report(
         md_table(fit, digits=3, index=False),
         "",
         "Calibrated parameters (penalised least squares; `z` is the distance from the prior mean in prior sds; "
-        "`identified_by` is the target that moves most per prior sd):",
+        "`identified_by` is the published figure that moves the calibrated value most, per the table below):",
         "",
         md_table(priors, digits=4),
+        "",
+        "Identification: how much each calibrated parameter would move if one published figure moved by its "
+        "tolerance (0.05 pp or 1 亿元), the others held:",
+        "",
+        md_table(cal.influence.T.rename_axis("target"), digits=4),
         "",
         "The six targets carry five independent pieces of information: revenue level and growth imply the "
         "same H1 2019 base. The relief's budget share and the revenue residual, and the 2019 H1 GDP share and "
