@@ -12,6 +12,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model.cli_compare import add_parsers as add_compare_parsers
+from model.cli_compare import cmd_compare, cmd_solve
+from model.cli_uncertainty import (
+    add_run_options,
+    add_sensitivity_parser,
+    cmd_sensitivity,
+    draws_for,
+)
 from model.errors import UserError
 
 if TYPE_CHECKING:
@@ -24,7 +32,6 @@ DEFAULT_RESULTS = Path("results")
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Command] = {}
-_EXTRA_PARSERS: list[Callable[[argparse._SubParsersAction], None]] = []
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,8 +79,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(f"two scenarios are named {sorted(dup)[0]!r}; results would collide", key="name")
     params = params_from_args(args.set)
     runs = [run(s, params=params) for s in scenarios]  # compute everything before writing anything
-    from model.cli_uncertainty import draws_for
-
     fans = draws_for(args, scenarios, params)  # Monte Carlo where asked for ([uncertainty] or --draws)
     for r, d in zip(runs, fans, strict=True):
         where = (d or r).write(Path(args.out) / r.name)
@@ -140,20 +145,6 @@ def params_markdown(params: ParameterSet) -> str:
     return md_table(frame, digits=4)
 
 
-def cmd_compare(args: argparse.Namespace) -> int:
-    """Compare scenarios with a baseline (see :mod:`model.cli_compare`)."""
-    from model.cli_compare import cmd_compare as handler
-
-    return handler(args)
-
-
-def cmd_solve(args: argparse.Namespace) -> int:
-    """Goal seek: scale measures to hit targets (see :mod:`model.cli_compare`)."""
-    from model.cli_compare import cmd_solve as handler
-
-    return handler(args)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m model", description="Hangzhou policy-scenario model (GDP and budget revenue, 2020-2021).")
     from model import __version__
@@ -167,9 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="results root; each scenario goes into DIR/<name>/ (default: results)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
-    from model.cli_uncertainty import add_run_options
-
-    add_run_options(p)  # --draws, --seed, --threshold (issue 4)
+    add_run_options(p)  # --draws, --seed, --threshold
     _COMMANDS["run"] = cmd_run
 
     p = sub.add_parser("calibrate", help="calibrate to H1 2020 and print the fit table")
@@ -188,30 +177,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("table", "csv", "markdown"), default="table")
     _COMMANDS["params"] = cmd_params
 
-    from model.cli_compare import add_parsers as add_compare_parsers
-
-    add_compare_parsers(sub)  # `compare` and `solve` (issue 3)
+    add_compare_parsers(sub)  # `compare` and `solve`
     _COMMANDS["compare"] = cmd_compare
     _COMMANDS["solve"] = cmd_solve
 
-    from model.cli_uncertainty import add_sensitivity_parser, cmd_sensitivity
-
-    add_sensitivity_parser(sub)  # `sensitivity` (issue 4)
+    add_sensitivity_parser(sub)
     _COMMANDS["sensitivity"] = cmd_sensitivity
-
-    for add in _EXTRA_PARSERS:
-        add(sub)
     return parser
-
-
-def command(name: str) -> Callable[[Command], Command]:
-    """Register ``func`` as the handler of sub-command ``name`` (used by feature modules)."""
-
-    def deco(func: Command) -> Command:
-        _COMMANDS[name] = func
-        return func
-
-    return deco
 
 
 def main(argv: Sequence[str] | None = None) -> int:
