@@ -2,7 +2,8 @@
 
 Runs are made once (calibrations are cached), so the cases time the work a user waits for after
 the first run: the Shapley attribution of the three-lever plan (2**3 coalitions in one batched
-simulation), a whole comparison with its frames, and goal seeks.
+simulation), a whole comparison with its frames, goal seeks, and a comparison with Monte Carlo
+ranges (10,000 re-calibrated draws on common random numbers, the Shapley contributions in every draw).
 """
 
 from __future__ import annotations
@@ -37,6 +38,14 @@ def attribution_four_players() -> object:
 def comparison_frames() -> object:
     c = compare(PLAN, BASELINE)
     return c.frame(), c.contributions(), c.cost_effectiveness(), c.headline()
+
+
+@case("compare: h2_plan vs baseline with 10,000 draws", goal=2.0, repeat=7)
+def comparison_ten_thousand_draws() -> object:
+    """Draws and re-calibration, both runs, the fan of every difference, 8 coalitions x 10,000 draws
+    for the contribution ranges, and the frames (no I/O)."""
+    c = compare(PLAN, BASELINE, draws=10_000, seed=20200630, progress=False)
+    return c.frame(), c.cost_effectiveness(), c.headline()
 
 
 @case("compare: goal seek, 1 target, 1 instrument (brentq)", goal=0.1, repeat=20)

@@ -2,7 +2,9 @@
 
 Written by :func:`model.comparison.write_comparisons` (``python -m model compare``).  The report
 reads like a briefing note: what each scenario changes against the baseline, what each measure
-contributes in plain words, and what each costs per point of growth.
+contributes in plain words, and what each costs per point of growth.  When the comparisons carry
+Monte Carlo ranges (``python -m model compare --draws N``), every difference and contribution the
+report states comes with its 90% range, and a fan chart of each difference is drawn.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from model.attribution import PARAMETERS, SHOCKS
+from model.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES
 from model.levers import REGISTRY as LEVERS
 from model.report import md_table
 
@@ -24,7 +27,7 @@ if TYPE_CHECKING:
 
     from model.comparison import Comparison
 
-__all__ = ["figures", "headline_table", "overlay", "report", "waterfall"]
+__all__ = ["difference_fan", "figures", "headline_table", "overlay", "report", "waterfall"]
 
 
 def _title(player: str) -> str:
@@ -38,7 +41,9 @@ def _title(player: str) -> str:
 
 def headline_table(comparisons: Sequence[Comparison]) -> pd.DataFrame:
     """Side by side: one row an indicator and year; the baseline, then each scenario's value and
-    its difference from the baseline (pp for growth, 亿元 for levels)."""
+    its difference from the baseline (pp for growth, 亿元 for levels), followed, for a comparison
+    with Monte Carlo ranges, by the 5th and 95th percentiles of the difference (``... p05``,
+    ``... p95``)."""
     heads = [c.headline() for c in comparisons]
     # every indicator and year any comparison covers (horizons may differ), in headline order
     rows = pd.concat(heads).drop_duplicates(["indicator", "year"])
@@ -51,7 +56,23 @@ def headline_table(comparisons: Sequence[Comparison]) -> pd.DataFrame:
         h = h.set_index(["indicator", "year"])
         out[c.name] = h["scenario"].reindex(key).to_numpy()
         out[f"{c.name} - {c.baseline.name}"] = h["difference"].reindex(key).to_numpy()
+        if c.ranges is not None:
+            for q in ("p05", "p95"):
+                out[f"{c.name} - {c.baseline.name} {q}"] = h[f"difference_{q}"].reindex(key).to_numpy()
     return out
+
+
+def _headline_markdown(comparisons: Sequence[Comparison]) -> str:
+    """The headline table of ``report.md``: each range as one column of text."""
+    table = headline_table(comparisons)
+    for c in comparisons:
+        col = f"{c.name} - {c.baseline.name}"
+        if c.ranges is None:
+            continue
+        lo, hi = table.pop(f"{col} p05"), table.pop(f"{col} p95")
+        text = [_fmt_span(a, b, "pp" if u == "%" else "亿元") for a, b, u in zip(lo, hi, table.unit, strict=True)]
+        table.insert(table.columns.get_loc(col) + 1, f"{col}, 90% range", text)
+    return md_table(table, index=False)
 
 
 def _fmt_money(x: float) -> str:
@@ -60,6 +81,35 @@ def _fmt_money(x: float) -> str:
 
 def _fmt_pp(x: float) -> str:
     return f"{x:+.2f} pp"
+
+
+def _fmt_span(lo: float, hi: float, unit: str) -> str:
+    """A range as text, ``+0.27 to +1.25`` (pp, two decimals) or ``-44.8 to +7.2`` (亿元)."""
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return ""
+    return f"{lo:+.2f} to {hi:+.2f}" if unit == "pp" else f"{lo:+,.1f} to {hi:+,.1f}"
+
+
+def _diff_range(c: Comparison, variable: str, period: object) -> str:
+    """`` (90% range lo to hi)`` for the difference in ``variable`` at ``period``, or nothing."""
+    if c.ranges is None:
+        return ""
+    r = c.ranges[(c.ranges.variable == variable) & (c.ranges.period.astype(str) == str(period))]
+    if r.empty or "difference_p05" not in r:
+        return ""
+    unit = "亿元" if QUARTERLY_VARIABLES.get(variable, ANNUAL_VARIABLES.get(variable)) == "亿元" else "pp"
+    return f" (90% range {_fmt_span(r.difference_p05.iloc[0], r.difference_p95.iloc[0], unit)})"
+
+
+def _contribution_range(c: Comparison, player: str, variable: str, year: int) -> str:
+    """`` (90% range lo to hi)`` for ``player``'s contribution to ``variable`` in ``year``, or nothing."""
+    r = c.contribution_ranges
+    if r is None:
+        return ""
+    r = r[(r.lever == player) & (r.variable == variable) & (r.period.astype(str) == str(year))]
+    if r.empty:
+        return ""
+    return f" (90% range {_fmt_span(r.p05.iloc[0], r.p95.iloc[0], 'pp' if variable.endswith('yoy') else '亿元')})"
 
 
 def _plain_words(c: Comparison, year: int) -> list[str]:
@@ -72,8 +122,9 @@ def _plain_words(c: Comparison, year: int) -> list[str]:
     for player in c.players:
         r = rows.loc[player]
         text = (
-            f"- **{_title(player)}** (`{player}`): {_fmt_pp(r.gdp_real_yoy_ytd_pp)} on {year} real growth "
-            f"and {_fmt_money(r.revenue_ytd)} of budget revenue"
+            f"- **{_title(player)}** (`{player}`): {_fmt_pp(r.gdp_real_yoy_ytd_pp)}"
+            f"{_contribution_range(c, player, 'gdp_real_yoy', year)} on {year} real growth "
+            f"and {_fmt_money(r.revenue_ytd)}{_contribution_range(c, player, 'revenue', year)} of budget revenue"
         )
         if player in ce.index:
             e = ce.loc[player]
@@ -116,6 +167,19 @@ def _scenario_section(c: Comparison, figure_names: Sequence[str]) -> list[str]:
             f"{_fmt_money(r.difference)} ({_fmt_pp(rg.difference)} of revenue growth).",
             "",
         ]
+    if c.ranges is not None:
+        parts = [
+            f"{int(y)} real growth {_fmt_pp(h.loc[('real GDP growth', int(y)), 'difference'])}"
+            f"{_diff_range(c, 'gdp_real_yoy', int(y))}, budget revenue "
+            f"{_fmt_money(h.loc[('budget revenue', int(y)), 'difference'])}{_diff_range(c, 'revenue', int(y))}"
+            for y in c.years
+        ]
+        lines += [
+            "How sure is the difference, draw by draw: " + "; ".join(parts) + ". "
+            "Every draw takes the measures and shocks as the scenario writes them: the ranges are the "
+            "uncertainty of the model's parameters and of the quarters ahead, not of the plan itself.",
+            "",
+        ]
     for year in c.years:
         lines += [f"What each measure does in full-year {int(year)}:", "", *_plain_words(c, int(year)), ""]
     contrib = c.contributions()
@@ -153,6 +217,9 @@ def _scenario_section(c: Comparison, figure_names: Sequence[str]) -> list[str]:
                      "gdp_real": "real GDP (亿元)", "gdp_per_cost": "GDP per 亿元 of cost",
                      "cost_per_pp": "cost per pp (亿元)", "amount_per_pp": "amount per pp (亿元)", "revenue_from_growth": "revenue back (亿元)",
                      "payback_share": "payback share"})
+        if "growth_pp_p05" in ce:
+            span = [_fmt_span(lo, hi, "pp") for lo, hi in zip(ce.growth_pp_p05, ce.growth_pp_p95, strict=True)]
+            table.insert(table.columns.get_loc("growth (pp)") + 1, "growth, 90% range (pp)", span)
         lines += ["Cost-effectiveness (general public budget):", "", md_table(table, index=False), ""]
     for name in figure_names:
         if name.endswith(f"_{c.name}.png"):
@@ -176,16 +243,25 @@ def report(comparisons: Sequence[Comparison], figure_names: Sequence[str] = ()) 
         "",
         "## Headline",
         "",
-        md_table(headline_table(comparisons), index=False),
+        _headline_markdown(comparisons),
         "",
     ]
+    notes = {c.ranges_note or "Monte Carlo draws" for c in comparisons if c.ranges is not None}
+    if notes:
+        lines += [
+            f"Ranges: {'; '.join(sorted(notes))}. A 90% range runs from the 5th to the 95th percentile of "
+            "the draw-by-draw difference (`comparison.csv` has the 25th, 50th and 75th too).",
+            "",
+        ]
     for c in comparisons:
         if c.years.size:
             y = int(c.years[0])
             h = c.headline().set_index(["indicator", "year"])
             lines.append(
-                f"- `{c.name}`: {y} real growth {_fmt_pp(h.loc[('real GDP growth', y), 'difference'])}, "
-                f"budget revenue {_fmt_money(h.loc[('budget revenue', y), 'difference'])} against the baseline."
+                f"- `{c.name}`: {y} real growth {_fmt_pp(h.loc[('real GDP growth', y), 'difference'])}"
+                f"{_diff_range(c, 'gdp_real_yoy', y)}, "
+                f"budget revenue {_fmt_money(h.loc[('budget revenue', y), 'difference'])}"
+                f"{_diff_range(c, 'revenue', y)} against the baseline."
             )
     lines += [""]
     for c in comparisons:
@@ -302,8 +378,29 @@ def waterfall(c: Comparison, *, years: Sequence[int] | None = None) -> Figure:
     return fig
 
 
+def difference_fan(c: Comparison, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | None = None,
+                   title: str | None = None) -> Axes:
+    """The difference ``scenario - baseline`` in a quarterly ``variable`` with its 50% and 90%
+    Monte Carlo ranges (needs :attr:`Comparison.ranges`)."""
+    from model.plotting import plot_paths
+
+    if c.ranges is None:
+        raise ValueError("no ranges: compare with draws= (or attach them with with_ranges) first")
+    f = c.frame()
+    f = f[(f.variable == variable) & f.period.str.contains("Q")]
+    if f.empty or f.difference_p05.isna().all():
+        raise ValueError(f"no ranges of the quarterly variable {variable!r}")
+    f.index = pd.PeriodIndex(f.period, freq="Q")
+    band = {"90% range": (f.difference_p05, f.difference_p95), "50% range": (f.difference_p25, f.difference_p75)}
+    frames = {"deterministic": pd.DataFrame({variable: f.difference}),
+              "median of draws": pd.DataFrame({variable: f.difference_p50})}
+    return plot_paths(frames, [variable], ax=ax, band=band,
+                      title=title or f"{c.name} - {c.baseline.name}: {variable}")
+
+
 def figures(comparisons: Sequence[Comparison], directory: Path) -> list[str]:
-    """Write the overlay figure and one waterfall and one contributions figure a scenario."""
+    """Write the overlay figure and one waterfall and one contributions figure a scenario, and a
+    fan of the differences for a comparison with Monte Carlo ranges."""
     import matplotlib.pyplot as plt
 
     from model.plotting import figure, plot_bars
@@ -334,5 +431,12 @@ def figures(comparisons: Sequence[Comparison], directory: Path) -> list[str]:
         fig.tight_layout()
         fig.savefig(directory / f"contributions_{c.name}.png", dpi=110)
         out.append(f"contributions_{c.name}.png")
+        if c.ranges is not None:
+            fig, (a, b) = figure(2)
+            difference_fan(c, "gdp_real_yoy_ytd", ax=a, title=f"{c.name} - {c.baseline.name}: real growth YTD (pp)")
+            difference_fan(c, "revenue_ytd", ax=b, title=f"{c.name} - {c.baseline.name}: revenue YTD (100m yuan)")
+            fig.tight_layout()
+            fig.savefig(directory / f"fan_difference_{c.name}.png", dpi=110)
+            out.append(f"fan_difference_{c.name}.png")
     plt.close("all")
     return out

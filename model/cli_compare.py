@@ -1,9 +1,11 @@
 """The ``compare`` and ``solve`` sub-commands (registered in :mod:`model.cli`, imported lazily).
 
-``python -m model compare [SCENARIO.toml ...] [--baseline FILE] [--out DIR]``
+``python -m model compare [SCENARIO.toml ...] [--baseline FILE] [--out DIR] [--draws N [--seed S]]``
     Every scenario against the baseline: ``comparison.csv``, ``contributions.csv``,
     ``cost_effectiveness.csv``, ``headline.csv``, ``report.md`` and figures in ``DIR``
-    (default ``results/compare/``), written atomically.
+    (default ``results/compare/``), written atomically.  With ``--draws``, Monte Carlo ranges of
+    every difference and contribution (:func:`model.comparison.compare`); only then: an
+    ``[uncertainty]`` table in a scenario file does not by itself add ranges to a comparison.
 
 ``python -m model solve SCENARIO.toml --target VAR@PERIOD=VALUE --instrument LEVER[.FIELD] ...``
     Scales the instruments to hit the targets and writes the solved scenario as a standalone TOML
@@ -19,12 +21,41 @@ from pathlib import Path
 
 from model.errors import UserError
 
-__all__ = ["DEFAULT_COMPARE_OUT", "DEFAULT_SCENARIO_DIR", "DEFAULT_SOLVED_DIR", "cmd_compare", "cmd_solve",
-           "parse_bounds"]
+__all__ = ["DEFAULT_COMPARE_OUT", "DEFAULT_SCENARIO_DIR", "DEFAULT_SOLVED_DIR", "MAX_DRAWS", "cmd_compare",
+           "cmd_solve", "parse_bounds", "parse_draws"]
 
 DEFAULT_SCENARIO_DIR = Path("scenarios")
 DEFAULT_COMPARE_OUT = Path("results/compare")
 DEFAULT_SOLVED_DIR = Path("results/solved")
+MAX_DRAWS = 200_000
+"""As for ``run --draws``."""
+
+
+def parse_draws(draws: str | None, seed: str | None) -> tuple[int | None, int | None]:
+    """``--draws N`` (a whole number from 1 to :data:`MAX_DRAWS`) and ``--seed S`` (a whole number
+    from 0; only with ``--draws``)."""
+
+    def whole(text: str) -> int | None:
+        try:
+            return int(text)
+        except ValueError:
+            return None
+
+    n = None
+    if draws is not None:
+        n = whole(draws)
+        if n is None or n <= 0:
+            raise UserError(f"expected a positive whole number of draws, got {draws!r}", key="--draws")
+        if n > MAX_DRAWS:
+            raise UserError(f"expected at most {MAX_DRAWS} draws, got {n}", key="--draws")
+    s = None
+    if seed is not None:
+        s = whole(seed)
+        if s is None or s < 0:
+            raise UserError(f"expected a non-negative whole number, got {seed!r}", key="--seed")
+        if n is None:
+            raise UserError("needs --draws (a comparison has ranges only with --draws)", key="--seed")
+    return n, s
 
 
 def parse_bounds(text: str) -> tuple[float, float]:
@@ -52,6 +83,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from model.results import run
     from model.scenario import load_scenario
 
+    draws, seed = parse_draws(args.draws, args.seed)
     out = _writable_dir(Path(args.out) if args.out else DEFAULT_COMPARE_OUT)
     base_path = Path(args.baseline) if args.baseline else DEFAULT_BASELINE
     baseline = load_scenario(base_path)
@@ -68,7 +100,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UserError(f"two scenarios are named {dup[0]!r}; their rows would collide", key="name")
     params = params_from_args(args.set)
     base = run(baseline, params=params)
-    comps = [compare(run(s, params=params), base) for s in scenarios]  # everything before writing
+    progress = False if args.quiet else None
+    comps = [compare(run(s, params=params), base, params=params, draws=draws, seed=seed, progress=progress)
+             for s in scenarios]  # everything before writing
     where = write_comparisons(comps, out)
     if not args.quiet:
         for c in comps:
@@ -111,6 +145,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--baseline", metavar="FILE", help="default: scenarios/baseline.toml")
     p.add_argument("--out", metavar="DIR", help=f"output folder (default: {DEFAULT_COMPARE_OUT})")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter in every run")
+    p.add_argument("--draws", metavar="N",
+                   help="add Monte Carlo ranges of every difference and contribution: N draws, each re-calibrated "
+                   "to H1 2020, both runs on the same draws (default: none)")
+    p.add_argument("--seed", metavar="S", help="seed of the draws (default: the scenario's [uncertainty] seed, "
+                   "else 20200630)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
 
     p = sub.add_parser("solve", help="scale measures so that a scenario hits targets (goal seek)")

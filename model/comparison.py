@@ -12,8 +12,14 @@ A :class:`Comparison` offers the frames written by ``python -m model compare``:
 * :meth:`Comparison.cost_effectiveness`: ``cost_effectiveness.csv``, one row a lever and year;
 * :meth:`Comparison.headline`: 2020 and 2021 side by side.
 
-Monte Carlo ranges of the differences can be attached later with :meth:`Comparison.with_ranges`;
-they then appear as extra columns of :meth:`Comparison.frame`.
+Monte Carlo ranges.  ``compare(scenario, baseline, draws=N)`` also draws ``N`` parameter sets and
+forecast-shock paths, re-calibrates every draw to H1 2020, runs both scenarios on these common
+random numbers (:func:`model.uncertainty.paired_draws`) and takes percentiles of the draw-by-draw
+difference: they appear as columns ``difference_p05 ... difference_p95`` of :meth:`Comparison.frame`
+and beside the headline.  The same draws give ranges of each player's Shapley contribution
+(all coalitions re-simulated in every draw), added to :meth:`Comparison.cost_effectiveness`.
+Ranges made elsewhere (e.g. by :func:`model.uncertainty.difference_fan`) can be attached with
+:meth:`Comparison.with_ranges`.
 """
 
 from __future__ import annotations
@@ -27,21 +33,26 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from model import indicators
 from model.attribution import Attribution, attribute
 from model.levers import REGISTRY as LEVERS
 from model.periods import parse_period
 from model.results import Results, run
 from model.scenario import Scenario
+from model.uncertainty import FAN_PERCENTILES
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from model.parameters import ParameterSet
+    from model.uncertainty import Draws
 
 __all__ = [
     "ANNUAL_VARIABLES",
     "DEFAULT_BASELINE",
     "QUARTERLY_VARIABLES",
+    "RANGE_COLUMNS",
+    "RANGE_CONTRIBUTIONS",
     "Comparison",
     "compare",
     "write_comparisons",
@@ -92,6 +103,12 @@ CONTRIBUTIONS: dict[str, tuple[str, str]] = {
 }
 """Columns of ``contributions.csv`` after ``scenario, period, lever``."""
 
+RANGE_COLUMNS = tuple(f"difference_p{q:02d}" for q in FAN_PERCENTILES)
+"""Columns of :meth:`Comparison.frame` with Monte Carlo ranges (percentiles of the difference)."""
+RANGE_CONTRIBUTIONS = {"gdp_real_yoy": "growth_pp", "revenue": "revenue"}
+"""Calendar-year indicators whose Shapley contributions get Monte Carlo ranges, and their column
+in :meth:`Comparison.cost_effectiveness` (``growth_pp_p05``, ``growth_pp_p95``, ...)."""
+
 _EPS_COST = 1e-6  # 亿元 (100 yuan): below this a cost is treated as zero
 _EPS_PP = 1e-9
 
@@ -113,13 +130,21 @@ class Comparison:
     ranges : DataFrame or None
         Optional uncertainty of the differences: columns ``period, variable`` (as in
         :meth:`frame`) and any number of range columns (e.g. ``difference_p05``,
-        ``difference_p95``), merged into :meth:`frame`.  Set with :meth:`with_ranges`.
+        ``difference_p95``), merged into :meth:`frame`.  Set by ``compare(..., draws=N)`` or
+        :meth:`with_ranges`.
+    contribution_ranges : DataFrame or None
+        Optional uncertainty of the Shapley contributions: ``lever, period, variable, p05 ...
+        p95`` for the calendar-year indicators :data:`RANGE_CONTRIBUTIONS`.
+    ranges_note : str or None
+        How the ranges were made, for the report (draws, seed).
     """
 
     scenario: Results
     baseline: Results
     attribution: Attribution
     ranges: pd.DataFrame | None = None
+    contribution_ranges: pd.DataFrame | None = None
+    ranges_note: str | None = None
 
     # -- the window both runs cover --------------------------------------------------------
 
@@ -296,13 +321,27 @@ class Comparison:
         out["amount_per_pp"] = out.amount.where(out.amount > _EPS_COST) / gain
         out["revenue_from_growth"] = out.revenue - out.revenue_direct
         out["payback_share"] = out.revenue_from_growth / cost
-        return out[columns]
+        out = out[columns]
+        if self.contribution_ranges is not None:
+            out = self._with_contribution_ranges(out)
+        return out
+
+    def _with_contribution_ranges(self, out: pd.DataFrame) -> pd.DataFrame:
+        """``out`` with the 5th and 95th percentiles of the contributions :data:`RANGE_CONTRIBUTIONS`
+        (empty for the window)."""
+        r = self.contribution_ranges
+        for var, col in RANGE_CONTRIBUTIONS.items():
+            sel = r[r["variable"] == var].assign(period=lambda f: f["period"].astype(str))
+            sel = sel[["lever", "period", "p05", "p95"]].rename(columns={"p05": f"{col}_p05", "p95": f"{col}_p95"})
+            out = out.merge(sel, on=["lever", "period"], how="left")
+        return out
 
     def headline(self) -> pd.DataFrame:
         """2020 and 2021 (every year compared): baseline, scenario and difference side by side.
 
         One row an indicator and year: real GDP growth and budget revenue growth (%, difference
-        in pp), GDP and budget revenue (亿元).
+        in pp), GDP and budget revenue (亿元).  With Monte Carlo ranges, ``difference_p05`` and
+        ``difference_p95`` follow: the 90% range of the difference.
         """
         s, b = self._values(annual=True)
         rows = []
@@ -315,15 +354,49 @@ class Comparison:
                         "difference": s.loc[year, var] - b.loc[year, var],
                     }
                 )
-        return pd.DataFrame(rows)
+        out = pd.DataFrame(rows)
+        if self.ranges is not None:
+            f = self.frame().set_index(["period", "variable"])
+            key = pd.MultiIndex.from_arrays([out.year.astype(str), [var for var, _, _ in HEADLINE_ROWS
+                                                                     for _ in self.years]])
+            for col in ("difference_p05", "difference_p95"):
+                out[col] = f[col].reindex(key).to_numpy() if col in f else np.nan
+        return out
 
     # -- new comparisons from this one -----------------------------------------------------
 
-    def with_ranges(self, ranges: pd.DataFrame | None) -> Comparison:
-        """A copy with uncertainty ranges of the differences attached (see :attr:`ranges`)."""
-        if ranges is not None and not {"period", "variable"} <= set(ranges.columns):
-            raise ValueError("ranges need 'period' and 'variable' columns")
-        return replace(self, ranges=ranges)
+    def with_ranges(
+        self, ranges: pd.DataFrame | None, *, contributions: pd.DataFrame | None = None, note: str | None = None
+    ) -> Comparison:
+        """A copy with uncertainty ranges attached (see :attr:`ranges`).
+
+        Parameters
+        ----------
+        ranges : DataFrame or None
+            Columns ``period, variable`` and range columns.  Percentile columns named as in
+            ``fan.csv`` (``p05 ... p95``, e.g. from :func:`model.uncertainty.difference_fan`) are
+            renamed ``difference_p05 ... difference_p95``.  ``None`` removes the ranges.
+        contributions : DataFrame, optional
+            Ranges of the Shapley contributions, see :attr:`contribution_ranges`.
+        note : str, optional
+            How the ranges were made, for the report.
+
+        Examples
+        --------
+        >>> from model.uncertainty import difference_fan                              # doctest: +SKIP
+        >>> c = model.compare("scenarios/h2_plan.toml")                               # doctest: +SKIP
+        >>> c = c.with_ranges(difference_fan("scenarios/h2_plan.toml", "scenarios/baseline.toml",
+        ...                                  draws=2000, seed=1))                       # doctest: +SKIP
+        """
+        if ranges is not None:
+            if not {"period", "variable"} <= set(ranges.columns):
+                raise ValueError("ranges need 'period' and 'variable' columns")
+            ranges = ranges.rename(columns={f"p{q:02d}": f"difference_p{q:02d}" for q in FAN_PERCENTILES})
+        if contributions is not None and not {"lever", "period", "variable", "p05", "p95"} <= set(contributions.columns):
+            raise ValueError("contribution ranges need 'lever', 'period', 'variable', 'p05' and 'p95' columns")
+        if ranges is None:
+            contributions = note = None
+        return replace(self, ranges=ranges, contribution_ranges=contributions, ranges_note=note)
 
     # -- verbs -----------------------------------------------------------------------------
 
@@ -345,20 +418,26 @@ class Comparison:
         if not ce.empty:
             cols = ["lever", "period", "fiscal_cost", "growth_pp", "cost_per_pp", "gdp_per_cost",
                     "revenue_from_growth", "payback_share"]
+            if "growth_pp_p05" in ce:
+                cols[4:4] = ["growth_pp_p05", "growth_pp_p95"]
             lines += ["", "Cost-effectiveness (亿元 of general public budget cost)",
                       ce[cols].to_string(index=False, float_format=f2)]
         return "\n".join(lines)
 
     def plot(self, kind: str = "waterfall", *, ax: Axes | None = None, **kwargs: Any) -> Any:
-        """``waterfall`` (baseline to scenario by player, 2020 and 2021; returns the figure) or
-        ``paths`` (real growth year to date of both runs; returns the axes)."""
+        """``waterfall`` (baseline to scenario by player, 2020 and 2021; returns the figure),
+        ``paths`` (real growth year to date of both runs; returns the axes) or ``fan`` (the
+        difference in real growth year to date with its 50% and 90% ranges; needs ranges;
+        ``variable=`` another quarterly variable; returns the axes)."""
         from model import briefing
 
         if kind == "waterfall":
             return briefing.waterfall(self, **kwargs)
         if kind == "paths":
             return briefing.overlay([self], "gdp_real_yoy_ytd", ax=ax, **kwargs)
-        raise ValueError("kind must be 'waterfall' or 'paths'")
+        if kind == "fan":
+            return briefing.difference_fan(self, ax=ax, **kwargs)
+        raise ValueError("kind must be 'waterfall', 'paths' or 'fan'")
 
     def write(self, directory: str | Path) -> Path:
         """Write this comparison's files into ``directory`` atomically (see :func:`write_comparisons`)."""
@@ -386,6 +465,9 @@ def compare(
     baseline: Results | Scenario | str | Path = DEFAULT_BASELINE,
     *,
     params: ParameterSet | None = None,
+    draws: int | None = None,
+    seed: int | None = None,
+    progress: bool | None = None,
 ) -> Comparison:
     """Compare ``scenario`` with ``baseline`` (default ``scenarios/baseline.toml``).
 
@@ -395,18 +477,107 @@ def compare(
         A run, or a scenario (object or file) to run.
     params : ParameterSet, optional
         Starting parameters for the runs this function makes (see :func:`model.run`).
+    draws : int, optional
+        Also compute Monte Carlo ranges of every difference and contribution from this many
+        draws (see Notes).  Default: none, a deterministic comparison.
+    seed : int, optional
+        Seed of the draws (default: the scenario's ``[uncertainty]`` seed, else 20200630).
+    progress : bool, optional
+        Progress bar of the draws (default: when stderr is a terminal).
 
     Returns
     -------
     Comparison
 
+    Notes
+    -----
+    With ``draws``: both scenarios run on common random numbers
+    (:func:`model.uncertainty.paired_draws`, with the scenario's ``[uncertainty]`` settings): the
+    same parameter draws, each re-calibrated to H1 2020, and the same forecast shocks; when the two
+    calibrate to the same parameters the baseline reuses the scenario's draws exactly.  For every
+    draw :math:`d`, :math:`\\Delta_d = y^{s}_d - y^{b}_d`; the ranges are percentiles of
+    :math:`\\Delta_d` over draws (:attr:`Comparison.ranges`).  Every coalition of players is also
+    simulated in every draw, and the Shapley contributions :math:`\\phi_d = W (v_d - v_d(\\emptyset))`
+    give :attr:`Comparison.contribution_ranges`.
+
     Examples
     --------
     >>> c = model.compare("scenarios/h2_plan.toml")                     # doctest: +SKIP
     >>> c.contributions().query("period == '2020'")                     # doctest: +SKIP
+    >>> model.compare("scenarios/h2_plan.toml", draws=2000).frame()     # doctest: +SKIP
     """
+    if draws is None and seed is not None:
+        raise ValueError("seed needs draws")
     s, b = _as_results(scenario, params), _as_results(baseline, params)
-    return _checked(Comparison(s, b, attribute(s, b)))
+    c = _checked(Comparison(s, b, attribute(s, b)))
+    if draws is None:
+        return c
+    return _with_monte_carlo(c, draws=draws, seed=seed, params=params, progress=progress)
+
+
+def _with_monte_carlo(
+    c: Comparison, *, draws: int, seed: int | None, params: ParameterSet | None, progress: bool | None
+) -> Comparison:
+    """``c`` with the ranges of its differences and contributions from ``draws`` paired draws."""
+    from model.uncertainty import paired_draws
+
+    a, b = paired_draws(c.scenario.scenario, c.baseline.scenario, draws=draws, seed=seed, params=params,
+                        progress=progress)
+    for d, res in ((a, c.scenario), (b, c.baseline)):
+        if d.results.params != res.params:
+            raise ValueError(f"run {res.name!r} was made from other starting parameters than the draws; "
+                             "pass the same params= to compare()")
+    ranges = a.fan(quarterly=tuple(QUARTERLY_VARIABLES), annual=tuple(ANNUAL_VARIABLES), minus=b)
+    s = a.settings
+    note = (f"{a.n:,} Monte Carlo draws (seed {s.seed}{'' if s.scale == 1 else f', scale {s.scale:g}'}), every "
+            "draw re-calibrated to H1 2020, both runs on the same draws (common random numbers)")
+    return c.with_ranges(ranges, contributions=_contribution_fan(c, a, b), note=note)
+
+
+def _contribution_fan(c: Comparison, a: Draws, b: Draws) -> pd.DataFrame:
+    """Percentiles over draws of every player's Shapley contribution to the calendar-year
+    indicators :data:`RANGE_CONTRIBUTIONS`: ``lever, period, variable, p05 ... p95``.
+
+    Every coalition is one :func:`~model.simulate.simulate` call over all draws (a loop over the
+    ``2**P`` coalitions, never over draws): the levers, shocks and parameters of the players in it
+    take the scenario's values (the scenario's draws of ``theta`` for ``parameters``), the others
+    the baseline's; both runs' forecast shocks are the same random numbers.
+    """
+    from model.attribution import PARAMETERS, SHOCKS, coalitions, shapley_weights
+    from model.simulate import Inputs, simulate
+
+    pct = [f"p{q:02d}" for q in FAN_PERCENTILES]
+    players = c.players
+    if not players or not len(c.years):
+        return pd.DataFrame(columns=["lever", "period", "variable", *pct])
+    span = c.attribution.span
+    s_in, b_in = a.inputs(), b.inputs()
+    yi = np.asarray(c.years) - span.first_year
+    m = coalitions(len(players))
+    values = {var: np.empty((m.shape[0], a.n, yi.size)) for var in RANGE_CONTRIBUTIONS}
+    for r, row in enumerate(m):
+        on = dict(zip(players, row, strict=True))
+        injections = {n: (s_in if on.get(n, False) else b_in).injections[n][:, : span.n] for n in LEVERS}
+        source = a if on.get(PARAMETERS, False) else b
+        noise = (s_in if on.get(PARAMETERS, False) else b_in).noise[:, : span.n]
+        shocks = (s_in if on.get(SHOCKS, False) else b_in).shocks
+        ann = indicators.annual(simulate(source.theta, Inputs(span, injections, shocks, noise)))
+        for var in RANGE_CONTRIBUTIONS:
+            values[var][r] = ann[var][:, yi]
+    rows = []
+    for var, v in values.items():
+        for d, row in ((b, 0), (a, -1)):  # the empty and grand coalitions reproduce the two Monte Carlos
+            if not np.allclose(v[row], d.annual[var][:, yi], rtol=1e-10, atol=1e-8):
+                raise RuntimeError(f"the coalitions do not reproduce the draws of {d.name!r} ({var})")
+        phi = np.einsum("pr,rny->pny", shapley_weights(len(players)), v - v[:1])
+        q = np.percentile(phi, list(FAN_PERCENTILES), axis=1)  # (Q, P, Y)
+        for j, player in enumerate(players):
+            block = pd.DataFrame(q[:, j, :].T, columns=pct)
+            block.insert(0, "variable", var)
+            block.insert(0, "period", [str(y) for y in c.years])
+            block.insert(0, "lever", player)
+            rows.append(block)
+    return pd.concat(rows, ignore_index=True)
 
 
 def _checked(c: Comparison) -> Comparison:

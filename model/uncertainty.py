@@ -49,7 +49,7 @@ from model.parameters import ParameterSet, Prior
 from model.periods import Span, parse_period
 from model.results import Results, run
 from model.scenario import LAST_HORIZON, PriorTable, Scenario, UncertaintyTable, load_scenario
-from model.simulate import simulate
+from model.simulate import Inputs, simulate
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -502,12 +502,16 @@ def _simulate(
     innovations = np.asarray(innovations, dtype=float)
     if innovations.shape != (n, span.n):
         raise ValueError(f"innovations must have shape {(n, span.n)}, got {innovations.shape}")
-    sd = point.params["shock_sd"] * settings.scale * settings.draw_shocks
-    shock_theta = {"shock_sd": np.full((1, 1), sd), "shock_ar": np.full((1, 1), point.params["shock_ar"])}
-    noise = stochastic_gap(shock_theta, innovations, span, SHOCK_START)
-    paths = simulate(theta, replace(inputs, noise=noise))
+    paths = simulate(theta, replace(inputs, noise=_forecast_gap(point.params, settings, innovations, span)))
     solved = solved_per_draw(point.params) if drawn else ()
     return Draws(scenario, point, settings, theta, innovations, paths, span, tried, drawn, solved)
+
+
+def _forecast_gap(params: ParameterSet, settings: UncertaintyTable, innovations: np.ndarray, span: Span) -> np.ndarray:
+    """The forecast-shock gap ``(n, T)`` in percent from ``innovations`` (see :func:`stochastic_gap`)."""
+    sd = params["shock_sd"] * settings.scale * settings.draw_shocks
+    shock_theta = {"shock_sd": np.full((1, 1), sd), "shock_ar": np.full((1, 1), params["shock_ar"])}
+    return stochastic_gap(shock_theta, innovations, span, SHOCK_START)
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -600,6 +604,12 @@ class Draws:
         """Complete calendar years of the fan, from 2020."""
         last = parse_period(self.scenario.horizon)
         return [str(y) for y in range(2020, (last.year if last.quarter == 4 else last.year - 1) + 1)]
+
+    def inputs(self) -> Inputs:
+        """The exogenous inputs of the draws: the scenario's levers and shocks, and the forecast-shock
+        gap ``(n, T)`` (``simulate(self.theta, self.inputs())`` gives :attr:`paths`)."""
+        return replace(self.scenario.inputs(),
+                       noise=_forecast_gap(self.results.params, self.settings, self.innovations, self.span))
 
     def values(self, variable: str, period: str) -> np.ndarray:
         """Every draw's value of ``variable`` in ``period`` (a year or a quarter), ``(n,)``."""
