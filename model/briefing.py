@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 __all__ = ["difference_fan", "figures", "headline_table", "overlay", "report", "waterfall"]
 
 
+
+FIGURE_KINDS = ("waterfall", "contributions", "fan_difference")
+"""Per-scenario figures, written as ``<kind>_<scenario>.png``."""
+
 def _title(player: str) -> str:
     if player in LEVERS:
         return LEVERS[player].title
@@ -87,6 +91,8 @@ def _fmt_span(lo: float, hi: float, unit: str) -> str:
     """A range as text, ``+0.27 to +1.25`` (pp, two decimals) or ``-44.8 to +7.2`` (亿元)."""
     if not (np.isfinite(lo) and np.isfinite(hi)):
         return ""
+    digits = 2 if unit == "pp" else 1
+    lo, hi = (round(float(x), digits) + 0.0 for x in (lo, hi))  # + 0.0: no "-0.0"
     return f"{lo:+.2f} to {hi:+.2f}" if unit == "pp" else f"{lo:+,.1f} to {hi:+,.1f}"
 
 
@@ -221,8 +227,9 @@ def _scenario_section(c: Comparison, figure_names: Sequence[str]) -> list[str]:
             span = [_fmt_span(lo, hi, "pp") for lo, hi in zip(ce.growth_pp_p05, ce.growth_pp_p95, strict=True)]
             table.insert(table.columns.get_loc("growth (pp)") + 1, "growth, 90% range (pp)", span)
         lines += ["Cost-effectiveness (general public budget):", "", md_table(table, index=False), ""]
+    own = {f"{kind}_{c.name}.png" for kind in FIGURE_KINDS}
     for name in figure_names:
-        if name.endswith(f"_{c.name}.png"):
+        if name in own:
             lines += [f"![{name}]({name})", ""]
     return lines
 

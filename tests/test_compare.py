@@ -244,3 +244,11 @@ def test_plots(plan):
     with pytest.raises(ValueError):
         plan.plot("pie")
     plt.close("all")
+
+
+def test_each_section_of_the_report_shows_only_its_own_figures(plan, base):
+    short = compare(model.run(plan.scenario.scenario.renamed("plan")), base)
+    names = ["waterfall_h2_plan.png", "waterfall_plan.png", "contributions_plan.png"]
+    text = model.briefing.report([plan, short], names)
+    section = text.split("## `plan` against")[1]
+    assert "waterfall_plan.png" in section and "waterfall_h2_plan.png" not in section
