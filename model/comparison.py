@@ -63,31 +63,17 @@ COMPARE_START = "2020Q1"
 """First quarter compared (earlier quarters are the 2019 base)."""
 
 QUARTERLY_VARIABLES: dict[str, str] = {
-    "gdp": "亿元",
-    "gdp_real": "亿元 (2019 prices)",
-    "gdp_real_yoy": "%",
-    "digital_core": "亿元",
-    "digital_core_real_yoy": "%",
-    "revenue": "亿元",
-    "revenue_yoy": "%",
-    "gdp_ytd": "亿元",
-    "gdp_yoy_ytd": "%",
-    "gdp_real_yoy_ytd": "%",
-    "digital_core_real_yoy_ytd": "%",
-    "revenue_ytd": "亿元",
-    "revenue_yoy_ytd": "%",
+    v: indicators.COLUMNS[v][0]
+    for v in ("gdp", "gdp_real", "gdp_real_yoy", "digital_core", "digital_core_real_yoy", "revenue", "revenue_yoy",
+              "gdp_ytd", "gdp_yoy_ytd", "gdp_real_yoy_ytd", "digital_core_real_yoy_ytd", "revenue_ytd",
+              "revenue_yoy_ytd")
 }
 """Quarterly variables in ``comparison.csv`` and their units (``_ytd``: year to date)."""
 
 ANNUAL_VARIABLES: dict[str, str] = {
-    "gdp": "亿元",
-    "gdp_yoy": "%",
-    "gdp_real": "亿元 (2019 prices)",
-    "gdp_real_yoy": "%",
-    "digital_core": "亿元",
-    "digital_core_real_yoy": "%",
-    "revenue": "亿元",
-    "revenue_yoy": "%",
+    v: indicators.ANNUAL_COLUMNS[v][0]
+    for v in ("gdp", "gdp_yoy", "gdp_real", "gdp_real_yoy", "digital_core", "digital_core_real_yoy", "revenue",
+              "revenue_yoy")
 }
 """Calendar-year variables in ``comparison.csv`` (period written ``2020``) and their units."""
 

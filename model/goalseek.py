@@ -37,6 +37,7 @@ from scipy.optimize import brentq, least_squares, minimize_scalar
 
 from model import indicators
 from model.errors import UserError
+from model.indicators import At, split_at
 from model.levers import REGISTRY as LEVERS
 from model.parameters import ParameterSet
 from model.periods import parse_period
@@ -75,20 +76,14 @@ class TargetOutOfReach(UserError):
 
 
 @dataclass(frozen=True)
-class Target:
+class Target(At):
     """``variable`` at ``period`` (a quarter ``2020Q4`` or a year ``2020``) should equal ``value``."""
 
-    variable: str
-    period: str
     value: float
 
     @property
-    def annual(self) -> bool:
-        return "Q" not in self.period
-
-    @property
     def label(self) -> str:
-        return f"{self.variable}@{self.period}"
+        return self.at
 
     def __str__(self) -> str:
         return f"{self.label}={self.value:g}"
@@ -105,22 +100,19 @@ def parse_target(text: str) -> Target:
     """
     key = f"--target {text}"
     lhs, eq, value = str(text).partition("=")
-    var, at, period = lhs.partition("@")
-    if not (eq and at and var.strip() and period.strip()):
+    if not (eq and "@" in lhs):
         raise UserError(f"expected VAR@PERIOD=VALUE, like gdp_real_yoy_ytd@2020Q4=5.0, got {text!r}", key="--target")
+    try:
+        variable, period = split_at(lhs)
+    except ValueError as exc:
+        raise UserError(str(exc).replace("VARIABLE@PERIOD", "VAR@PERIOD=VALUE"), key=key) from None
     try:
         x = float(value)
     except ValueError:
         raise UserError(f"expected a number after '=', got {value!r}", key=key) from None
     if not np.isfinite(x):
         raise UserError(f"expected a finite number after '=', got {value!r}", key=key)
-    p = period.strip().upper()
-    if not (len(p) == 4 and p.isdigit()):
-        try:
-            p = str(parse_period(p))
-        except ValueError:
-            raise UserError(f"expected a quarter like 2020Q4 or a year like 2020, got {period!r}", key=key) from None
-    return Target(var.strip(), p, x)
+    return Target(variable, period, x)
 
 
 @dataclass(frozen=True)
@@ -173,31 +165,11 @@ def parse_instrument(text: str, scenario: Scenario) -> Instrument:
 
 
 def _check_target(t: Target, res: Results) -> None:
-    key = f"--target {t}"
-    frame = res.annual if t.annual else res.quarterly
-    kind = "calendar-year" if t.annual else "quarterly"
-    if t.variable not in frame.columns:
-        near = get_close_matches(t.variable, list(frame.columns), n=1)
-        other = res.quarterly if t.annual else res.annual
-        if t.variable in other.columns:
-            hint = f"it is a {'quarterly' if t.annual else 'calendar-year'} variable: give a " + (
-                "quarter like 2020Q4" if t.annual else "year like 2020")
-        elif near:
-            hint = f"did you mean {near[0]!r}?"
-        else:
-            hint = "see the columns of quarterly.csv and annual.csv"
-        raise UserError(f"unknown {kind} variable {t.variable!r}; {hint}", key=key)
-    horizon = parse_period(res.scenario.horizon)
-    if t.annual:
-        years = [int(y) for y in frame.index if y >= FIRST_SCENARIO_QUARTER.year]
-        if int(t.period) not in years:
-            span = f"{years[0]} to {years[-1]}" if years else "none"
-            raise UserError(f"year {t.period} is outside the complete years the measures can move ({span})", key=key)
-    else:
-        q = parse_period(t.period)
-        if not FIRST_SCENARIO_QUARTER <= q <= horizon:
-            raise UserError(f"quarter {q} is outside {FIRST_SCENARIO_QUARTER} to the horizon {horizon} "
-                            "(earlier quarters are history, which the measures cannot move)", key=key)
+    try:
+        t.check(first=FIRST_SCENARIO_QUARTER, last=parse_period(res.scenario.horizon))
+    except ValueError as exc:
+        why = " (earlier quarters are history, which the measures cannot move)" if "quarter" in str(exc) else ""
+        raise UserError(f"{exc}{why}", key=f"--target {t}") from None
 
 
 # -- the fast evaluation --------------------------------------------------------------------

@@ -7,13 +7,16 @@ runs, Monte Carlo fans, comparisons and the calibration.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from difflib import get_close_matches
 
 import numpy as np
+import pandas as pd
 
 from model.levers import REGISTRY as LEVERS
-from model.periods import annual_sum, yoy_growth, ytd_growth, ytd_sum
+from model.periods import annual_sum, parse_period, yoy_growth, ytd_growth, ytd_sum
 
-__all__ = ["ANNUAL_COLUMNS", "COLUMNS", "annual", "quarterly"]
+__all__ = ["ANNUAL_COLUMNS", "COLUMNS", "At", "annual", "names", "quarterly", "split_at"]
 
 
 def _lagged(x: np.ndarray, lag: int) -> np.ndarray:
@@ -150,3 +153,90 @@ ANNUAL_COLUMNS: dict[str, tuple[str, str]] = {
     "<lever>_cost": ("亿元", "The lever's net fiscal cost to the general public budget"),
 }
 """Every annual output column: unit and meaning."""
+
+
+def names(*, annual: bool) -> tuple[str, ...]:
+    """Every indicator a run reports, quarterly (and YTD) or calendar-year, with lever names filled in."""
+    out: list[str] = []
+    for col in ANNUAL_COLUMNS if annual else COLUMNS:
+        out += [col.replace("<lever>", n) for n in LEVERS] if col.startswith("<lever>") else [col]
+    return tuple(out)
+
+
+def _doc(variable: str, *, annual: bool) -> tuple[str, str]:
+    cols = ANNUAL_COLUMNS if annual else COLUMNS
+    lever = next((n for n in LEVERS if variable.startswith(n + "_")), None)
+    return cols.get(variable.replace(lever, "<lever>", 1) if lever else variable, ("", variable))
+
+
+def split_at(text: str) -> tuple[str, str]:
+    """``VARIABLE@PERIOD`` as ``(variable, period)``, the period normalised (``2020Q4`` or ``2020``).
+
+    Raises
+    ------
+    ValueError
+        If there is no ``@``, no variable, or a period that is neither a quarter nor a year.
+    """
+    variable, at, period = str(text).partition("@")
+    if not (at and variable.strip() and period.strip()):
+        raise ValueError(f"expected VARIABLE@PERIOD, got {text!r}")
+    p = period.strip().upper()
+    if not (len(p) == 4 and p.isdigit()):
+        try:
+            p = str(parse_period(p))
+        except ValueError:
+            raise ValueError(f"expected a quarter like 2020Q4 or a year like 2020, got {period.strip()!r}") from None
+    return variable.strip(), p
+
+
+@dataclass(frozen=True)
+class At:
+    """An indicator at a period, ``variable@period``: a quarter (``2020Q4``) for the quarterly and
+    year-to-date indicators of ``quarterly.csv``, a year (``2020``) for those of ``annual.csv``.
+    Goal-seek targets and the events whose probabilities are reported both build on it."""
+
+    variable: str
+    period: str
+
+    @property
+    def annual(self) -> bool:
+        return "Q" not in self.period
+
+    @property
+    def at(self) -> str:
+        return f"{self.variable}@{self.period}"
+
+    @property
+    def unit(self) -> str:
+        """The indicator's unit (``%``, ``亿元``, ...), without the price basis."""
+        return _doc(self.variable, annual=self.annual)[0].split(",")[0]
+
+    def describe(self) -> str:
+        """In words, e.g. ``Real GDP growth in 2020``."""
+        return f"{_doc(self.variable, annual=self.annual)[1]} in {self.period}"
+
+    def check(self, *, first: pd.Period, last: pd.Period) -> None:
+        """Check the variable against the reported indicators and the period against ``first`` to
+        ``last`` (quarters; for a year, from ``first``'s year to the last complete year).
+
+        Raises
+        ------
+        ValueError
+            With the message a user should see: a close name or the other frequency as a hint.
+        """
+        kind = "calendar-year" if self.annual else "quarterly"
+        if self.variable not in names(annual=self.annual):
+            if self.variable in names(annual=not self.annual):
+                hint = f"it is a {'quarterly' if self.annual else 'calendar-year'} variable: give a " + (
+                    "quarter like 2020Q4" if self.annual else "year like 2020")
+            else:
+                near = get_close_matches(self.variable, names(annual=self.annual), n=1)
+                hint = f"did you mean {near[0]!r}?" if near else "see the columns of quarterly.csv and annual.csv"
+            raise ValueError(f"unknown {kind} variable {self.variable!r}; {hint}")
+        if self.annual:
+            y0, y1 = first.year, last.year if last.quarter == 4 else last.year - 1
+            if not y0 <= int(self.period) <= y1:
+                span = f"{y0} to {y1}" if y0 <= y1 else "none"
+                raise ValueError(f"year {self.period} is outside the complete years {span}")
+        elif not first <= parse_period(self.period) <= last:
+            raise ValueError(f"quarter {self.period} is outside {first} to the horizon {last}")

@@ -45,12 +45,13 @@ from model.blocks.shock import stochastic_gap
 from model.blocks.trend import JOINT, estimate
 from model.calibration import recalibrate
 from model.errors import UserError
+from model.indicators import At, split_at
 from model.parameters import ParameterSet, Prior
 from model.periods import parse_period
 from model.results import Results, run
 from model.scenario import Scenario, UncertaintyTable, load_scenario
 from model.simulate import simulate
-from model.uncertainty import SHOCK_START, parse_threshold, priors
+from model.uncertainty import SHOCK_START, priors
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -356,15 +357,19 @@ def sobol(
     seed = settings.seed if seed is None else seed
     if not (isinstance(seed, int) and seed >= 0):
         raise UserError(f"expected a non-negative whole number, got {seed!r}", key="seed")
-    targets = [parse_threshold(f"{o}>=0", key="outputs") for o in outputs]
-    if any(not t.annual for t in targets):
-        raise UserError("sensitivity outputs are calendar-year indicators like gdp_real_yoy@2020", key="outputs")
+    targets = []
+    for text in outputs:
+        try:
+            t = At(*split_at(text))
+            t.check(first=pd.Period("2020Q1", freq="Q"), last=parse_period(scenario.horizon))
+        except ValueError as exc:
+            raise UserError(str(exc), key="outputs") from None
+        if not t.annual:
+            raise UserError("sensitivity outputs are calendar-year indicators like gdp_real_yoy@2020", key="outputs")
+        targets.append(t)
     point = run(scenario, params=params)
     p = point.params
     last_year = max(int(t.period) for t in targets)
-    horizon = parse_period(scenario.horizon)
-    if last_year > (horizon.year if horizon.quarter == 4 else horizon.year - 1):
-        raise UserError(f"{last_year} lies beyond the scenario's horizon {horizon}", key="outputs")
     span = point.span
     start = span.index(SHOCK_START)
     quarters = [str(q) for q in span.periods[start : span.index(f"{last_year}Q4") + 1]]
@@ -402,7 +407,7 @@ def sobol(
             "ST": np.asarray(si["ST"]), "ST_conf": np.asarray(si["ST_conf"]),
         })
         frames.append(frame.sort_values("ST", ascending=False, kind="stable"))
-        desc = t.describe().rsplit(" >= ", 1)[0]
+        desc = t.describe()
         rows_out.append({"output": f"{t.variable}@{t.period}", "description": desc,
                          "mean": float(y[:, j].mean()), "sd": float(y[:, j].std())})
     indices = pd.concat(frames, ignore_index=True)

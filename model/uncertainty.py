@@ -45,6 +45,7 @@ from model.blocks.shock import stochastic_gap
 from model.blocks.trend import JOINT, estimate
 from model.calibration import recalibrate, solved_per_draw
 from model.errors import UserError
+from model.indicators import At, split_at
 from model.parameters import ParameterSet, Prior
 from model.periods import Span, parse_period
 from model.results import Results, run
@@ -102,68 +103,48 @@ _THRESHOLD = re.compile(
 
 
 @dataclass(frozen=True)
-class Threshold:
+class Threshold(At):
     """An event whose probability is reported: ``variable@period op value``.
 
     ``period`` is a year (``2020``: a calendar-year indicator) or a quarter (``2020Q4``: a
     quarterly or year-to-date indicator), like ``gdp_real_yoy@2020>=3``.
     """
 
-    variable: str
-    period: str
     op: str
     value: float
 
     @property
-    def annual(self) -> bool:
-        return "Q" not in self.period
-
-    @property
     def label(self) -> str:
-        return f"{self.variable}@{self.period}{self.op}{self.value:g}"
+        return f"{self.at}{self.op}{self.value:g}"
 
     def describe(self) -> str:
         """In words, e.g. ``Real GDP growth in 2020 >= 3 %``."""
-        cols = indicators.ANNUAL_COLUMNS if self.annual else indicators.COLUMNS
-        unit, text = cols.get(self.variable, ("", self.variable))
-        unit = unit.split(",")[0]
-        return f"{text} in {self.period} {self.op} {self.value:g} {unit}".rstrip()
+        return f"{super().describe()} {self.op} {self.value:g} {self.unit}".rstrip()
 
 
-def _indicator_names(annual: bool) -> set[str]:
-    from model.levers import REGISTRY as LEVERS
-
-    cols = indicators.ANNUAL_COLUMNS if annual else indicators.COLUMNS
-    names = {c for c in cols if not c.startswith("<lever>")}
-    names |= {c.replace("<lever>", lever) for c in cols if c.startswith("<lever>") for lever in LEVERS}
-    return names
-
-
-def parse_threshold(text: str, *, file: str | None = None, key: str = "--threshold") -> Threshold:
-    """Parse ``variable@period op value`` (``op`` one of ``>= > <= <``).
+def parse_threshold(
+    text: str, *, horizon: str = str(LAST_HORIZON), file: str | None = None, key: str = "--threshold"
+) -> Threshold:
+    """Parse ``variable@period op value`` (``op`` one of ``>= > <= <``) and check it against the
+    reported indicators and the periods from 2020 to ``horizon``.
 
     Raises
     ------
     UserError
-        For bad syntax, an unknown indicator, or a period before 2020.
+        For bad syntax, an unknown indicator, or a period outside 2020 to the horizon.
     """
     m = _THRESHOLD.match(str(text))
     if not m:
         raise UserError(
             f"expected VARIABLE@PERIOD>=VALUE like 'gdp_real_yoy@2020>=3', got {text!r}", file=file, key=key
         )
-    variable, period, op, value = m.group(1), m.group(2).upper(), m.group(3), float(m.group(4))
-    annual = "Q" not in period
-    if variable not in _indicator_names(annual):
-        from difflib import get_close_matches
-
-        kind = "calendar-year" if annual else "quarterly"
-        near = get_close_matches(variable, sorted(_indicator_names(annual)), n=1)
-        hint = f"; did you mean {near[0]!r}?" if near else ""
-        raise UserError(f"{variable!r} is not a {kind} indicator{hint}", file=file, key=key)
-    if int(period[:4]) < 2020:
-        raise UserError(f"{period} is history; thresholds apply from 2020", file=file, key=key)
-    return Threshold(variable, period, op, value)
+    variable, period = split_at(f"{m.group(1)}@{m.group(2)}")
+    t = Threshold(variable, period, m.group(3), float(m.group(4)))
+    try:
+        t.check(first=pd.Period("2020Q1", freq="Q"), last=parse_period(horizon))
+    except ValueError as exc:
+        raise UserError(str(exc), file=file, key=key) from None
+    return t
 
 
 def probability(values: np.ndarray, op: str, value: float) -> float:
@@ -211,14 +192,8 @@ def check_priors(settings: UncertaintyTable, parameters: Mapping[str, float], *,
 
 
 def check_threshold(text: str, horizon: str, *, file: str | None = None, key: str = "--threshold") -> Threshold:
-    """:func:`parse_threshold`, and check that its period lies within ``horizon``."""
-    t = parse_threshold(text, file=file, key=key)
-    last = parse_period(horizon)
-    last_year = last.year if last.quarter == 4 else last.year - 1
-    if (t.annual and int(t.period) > last_year) or (not t.annual and parse_period(t.period) > last):
-        what = "the last complete year before the horizon" if t.annual else "the horizon"
-        raise UserError(f"{t.period} lies beyond {what} {last}", file=file, key=key)
-    return t
+    """:func:`parse_threshold` against the scenario's ``horizon``."""
+    return parse_threshold(text, horizon=horizon, file=file, key=key)
 
 
 def _beta_message(bounds: tuple[float, float], centre: float, sd: float) -> str:

@@ -304,7 +304,7 @@ def test_cli_uses_the_scenario_uncertainty_table_and_overrides_it(tmp_path):
         ("scale = 5", "uncertainty.scale: shock_rest_decay: a beta prior centred on 0.15"),
         ("scale = -1", "uncertainty.scale: Input should be greater than or equal to 0"),
         ("thresholds = ['gdp_real_yoy@2020=>3']", "uncertainty.thresholds[0]: expected VARIABLE@PERIOD>=VALUE"),
-        ("thresholds = ['gdp_real_yoy@2023>=3']", "uncertainty.thresholds[0]: 2023 lies beyond the last complete year"),
+        ("thresholds = ['gdp_real_yoy@2023>=3']", "uncertainty.thresholds[0]: year 2023 is outside the complete years 2020 to 2021"),
         ("drawz = 10", "uncertainty.drawz: unknown key; did you mean 'draws'?"),
     ],
 )
@@ -326,7 +326,7 @@ def test_bad_uncertainty_settings_give_one_line_errors(tmp_path, capsys, body, m
         (["--draws", "many"], "invalid int value: 'many'"),
         (["--seed", "3"], "error: --seed: needs --draws or an [uncertainty] table"),
         (["--draws", "10", "--threshold", "gdp_real_yoy@2020>>3"], "--threshold: expected VARIABLE@PERIOD>=VALUE"),
-        (["--draws", "10", "--threshold", "gdp_real_yoy@2024>=3"], "--threshold: 2024 lies beyond"),
+        (["--draws", "10", "--threshold", "gdp_real_yoy@2024>=3"], "--threshold: year 2024 is outside the complete years 2020 to 2021"),
     ],
 )
 def test_bad_command_line_uncertainty_options_give_one_line_errors(tmp_path, capsys, args, message):
