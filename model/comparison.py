@@ -386,6 +386,17 @@ class Comparison:
 
     # -- verbs -----------------------------------------------------------------------------
 
+    def _repr_html_(self) -> str:
+        fmt = {"float_format": lambda x: f"{x:,.2f}", "index": False}
+        contrib = self.contributions()
+        by_year = contrib[~contrib.period.str.contains("Q")][["period", "lever", "gdp_real_yoy_ytd_pp", "revenue_ytd"]]
+        return (
+            f"<h4>Scenario {self.name} against {self.baseline.name}</h4>"
+            + self.headline().to_html(**fmt)
+            + "<p>Contributions to the difference (Shapley; pp of real growth, 亿元 of revenue)</p>"
+            + by_year.to_html(**fmt)
+        )
+
     def summary(self) -> str:
         """The headline, the contributions by year and the cost-effectiveness, as text."""
         f2 = lambda x: f"{x:,.2f}"  # noqa: E731

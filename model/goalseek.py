@@ -299,6 +299,13 @@ class Solution:
                              "cost_after": a.loc[year, col], "change": a.loc[year, col] - b.loc[year, col]})
         return pd.DataFrame(rows)
 
+    def _repr_html_(self) -> str:
+        fmt = {"float_format": lambda x: f"{x:,.4f}", "index": False}
+        return (
+            f"<h4>Solved {self.original.name} ({self.method})</h4>"
+            + self.instrument_table().to_html(**fmt) + self.table().to_html(**fmt)
+        )
+
     def summary(self) -> str:
         """What was solved, the factors, the achieved values and the fiscal cost, as text."""
         f2 = lambda x: f"{x:,.4f}"  # noqa: E731

@@ -27,3 +27,20 @@ def test_notebook_runs(path):
     client = NotebookClient(nb, timeout=120, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()  # raises CellExecutionError on any error
+
+
+def test_results_objects_show_as_html_tables():
+    import model
+    from model.uncertainty import simulate_draws
+
+    res = model.run("scenarios/h2_plan.toml")
+    objects = [
+        res, res.calibration, res.params, res.scenario,
+        res.compare(model.run("scenarios/baseline.toml")),
+        model.solve("scenarios/h2_plan.toml", "gdp_real_yoy_ytd@2020Q4=5.0", "consumption_events"),
+        simulate_draws("scenarios/h2_plan.toml", draws=200, seed=1),
+    ]
+    for obj in objects:
+        html = obj._repr_html_()
+        assert "<table" in html, type(obj).__name__
+        assert hasattr(obj, "summary") or hasattr(obj, "to_frame"), type(obj).__name__
