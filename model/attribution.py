@@ -29,8 +29,7 @@ between the players involved.
 All :math:`2^P` coalitions are simulated in one batched :func:`~model.simulate.simulate` call, one
 coalition a row: lever injections are ``(2^P, T)``, the parameters stack per row (via
 :func:`~model.simulate.as_theta`) and the shocks' depths are ``(2^P, 1)`` columns that are zero in the
-rows where the shock is switched off.  Only when the two parameter sets differ in a whole-number
-parameter (which the model cannot vary by row) does the batch split in two.
+rows where the shock is switched off.
 """
 
 from __future__ import annotations
@@ -187,10 +186,6 @@ def _simulate_coalitions(
     return simulate(theta, Inputs(span, injections, shocks))
 
 
-def _integer_params_differ(base_p: ParameterSet, scen_p: ParameterSet) -> bool:
-    return any(base_p[p.name] != scen_p[p.name] for p in base_p.registry if p.integer)
-
-
 def attribute(scenario: Results, baseline: Results) -> Attribution:
     """Shapley attribution of ``scenario - baseline`` to the players that differ.
 
@@ -206,8 +201,7 @@ def attribute(scenario: Results, baseline: Results) -> Attribution:
 
     Notes
     -----
-    One batched simulation of the ``2**P`` coalitions (two when a whole-number parameter differs),
-    then :math:`\\phi = W\\,(v - v(\\emptyset))` for every indicator with :func:`shapley_weights`;
+    One batched simulation of the ``2**P`` coalitions, then :math:`\\phi = W\\,(v - v(\\emptyset))` for every indicator with :func:`shapley_weights`;
     subtracting the baseline first keeps the rounding error at the scale of the differences.
     """
     # the shorter span: the model is causal, so quarters beyond it never move those within it
@@ -218,19 +212,7 @@ def attribute(scenario: Results, baseline: Results) -> Attribution:
     base_p, scen_p = baseline.params, scenario.params
     players = _players(base_inj, scen_inj, base_in, scen_in, base_p, scen_p)
     m = coalitions(len(players))
-    args = (players, span, base_inj, scen_inj, base_in, scen_in, base_p, scen_p)
-    if PARAMETERS in players and _integer_params_differ(base_p, scen_p):
-        # the relief's deferral lag is a whole number shared by all rows of a simulation
-        on = m[:, players.index(PARAMETERS)]
-        parts = [(idx, _simulate_coalitions(m[idx], *args)) for idx in (np.flatnonzero(~on), np.flatnonzero(on))]
-        paths = {}
-        for key in parts[0][1]:
-            arr = np.empty((m.shape[0], span.n))
-            for idx, part in parts:
-                arr[idx] = part[key]
-            paths[key] = arr
-    else:
-        paths = _simulate_coalitions(m, *args)
+    paths = _simulate_coalitions(m, players, span, base_inj, scen_inj, base_in, scen_in, base_p, scen_p)
     vq, va = indicators.quarterly(paths), indicators.annual(paths)
     w = shapley_weights(len(players))
 

@@ -14,26 +14,22 @@ import numpy as np
 import pandas as pd
 
 from model.levers import REGISTRY as LEVERS
-from model.periods import annual_sum, parse_period, yoy_growth, ytd_growth, ytd_sum
+from model.periods import annual_sum, lagged, parse_period, yoy_growth, ytd_growth, ytd_sum
 
 __all__ = ["ANNUAL_COLUMNS", "COLUMNS", "At", "annual", "names", "quarterly", "split_at"]
-
-
-def _lagged(x: np.ndarray, lag: int) -> np.ndarray:
-    out = np.full(x.shape, np.nan)
-    out[:, lag:] = x[:, :-lag]
-    return out
 
 
 def quarterly(paths: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Quarterly and year-to-date indicators, each ``(n, T)``.
 
     Levels in 亿元 (``_real``: at 2019 prices), growth in percent, contributions in pp.
-    ``<lever>_gdp_real_yoy_ytd_pp`` is the lever's contribution to YTD real growth: its YTD real
-    value added over the YTD real GDP a year earlier.
+    ``<lever>_gdp_real_yoy_ytd_pp`` is the lever's contribution to YTD real growth: the change in its
+    YTD real value added against a year earlier, over the YTD real GDP a year earlier, so that
+    the contributions of the levers and of the no-policy path add up to the growth rate.  A
+    measure that ends contributes negatively the year after: the level it added falls away.
     """
     gdp, gdp_real = paths["gdp"], paths["gdp_real"]
-    real_ytd_base = _lagged(ytd_sum(gdp_real), 4)
+    real_ytd_base = lagged(ytd_sum(gdp_real), 4)
     out = {
         "gdp": gdp,
         "gdp_ytd": ytd_sum(gdp),
@@ -64,14 +60,16 @@ def quarterly(paths: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         effect = paths[f"{name}_gdp_real"]
         out[f"{name}_injection"] = paths[f"{name}_injection"]
         out[f"{name}_gdp_real"] = effect
-        out[f"{name}_gdp_real_yoy_ytd_pp"] = 100.0 * ytd_sum(effect) / real_ytd_base
+        effect_ytd = ytd_sum(effect)
+        out[f"{name}_gdp_real_yoy_ytd_pp"] = 100.0 * (effect_ytd - lagged(effect_ytd, 4)) / real_ytd_base
         out[f"{name}_revenue_direct"] = paths[f"{name}_revenue_direct"]
         out[f"{name}_cost"] = paths[f"{name}_cost"]
     return out
 
 
 def annual(paths: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Calendar-year indicators, each ``(n, years)``; growth in percent, contributions in pp."""
+    """Calendar-year indicators, each ``(n, years)``; growth in percent, contributions in pp
+    (``<lever>_gdp_real_yoy_pp``: the change in the lever's real value added over last year's GDP)."""
     gdp, gdp_real = annual_sum(paths["gdp"]), annual_sum(paths["gdp_real"])
     digital_real = annual_sum(paths["digital_real"])
     revenue = annual_sum(paths["revenue"])
@@ -89,14 +87,14 @@ def annual(paths: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         "tax_revenue": annual_sum(paths["tax_revenue"]),
         "nontax_revenue": annual_sum(paths["nontax_revenue"]),
     }
-    base = _lagged(gdp_real, 1)
+    base = lagged(gdp_real, 1)
     for name in LEVERS:
         if f"{name}_gdp_real" not in paths:
             continue
         effect = annual_sum(paths[f"{name}_gdp_real"])
         out[f"{name}_injection"] = annual_sum(paths[f"{name}_injection"])
         out[f"{name}_gdp_real"] = effect
-        out[f"{name}_gdp_real_yoy_pp"] = 100.0 * effect / base
+        out[f"{name}_gdp_real_yoy_pp"] = 100.0 * (effect - lagged(effect, 1)) / base
         out[f"{name}_revenue_direct"] = annual_sum(paths[f"{name}_revenue_direct"])
         out[f"{name}_cost"] = annual_sum(paths[f"{name}_cost"])
     return out
@@ -127,7 +125,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "nontax_revenue": ("亿元", "Non-tax revenue, including the revenue residual"),
     "<lever>_injection": ("亿元", "The lever's amount: relief granted, project spending, voucher money"),
     "<lever>_gdp_real": ("亿元, 2019 prices", "Real value added the lever adds in the quarter"),
-    "<lever>_gdp_real_yoy_ytd_pp": ("pp", "The lever's contribution to real GDP growth year to date"),
+    "<lever>_gdp_real_yoy_ytd_pp": ("pp", "The lever's contribution to real GDP growth year to date (the change in its value added over last year's GDP)"),
     "<lever>_revenue_direct": ("亿元", "The lever's direct effect on budget revenue (relief forgone, deferrals returning)"),
     "<lever>_cost": ("亿元", "The lever's net fiscal cost to the general public budget"),
 }
@@ -148,7 +146,7 @@ ANNUAL_COLUMNS: dict[str, tuple[str, str]] = {
     "nontax_revenue": ("亿元", "Non-tax revenue"),
     "<lever>_injection": ("亿元", "The lever's amount in the year"),
     "<lever>_gdp_real": ("亿元, 2019 prices", "Real value added the lever adds"),
-    "<lever>_gdp_real_yoy_pp": ("pp", "The lever's contribution to real GDP growth"),
+    "<lever>_gdp_real_yoy_pp": ("pp", "The lever's contribution to real GDP growth (the change in its value added over last year's GDP)"),
     "<lever>_revenue_direct": ("亿元", "The lever's direct effect on budget revenue"),
     "<lever>_cost": ("亿元", "The lever's net fiscal cost to the general public budget"),
 }

@@ -7,13 +7,25 @@ import numpy as np
 __all__ = ["distributed_lag", "lag_matrix", "shift"]
 
 
-def shift(x: np.ndarray, k: int) -> np.ndarray:
-    """``x`` delayed by ``k`` quarters along the last axis, zeros shifted in."""
-    if k <= 0:
-        return x
-    out = np.zeros_like(x)
-    out[..., k:] = x[..., :-k]
-    return out
+def shift(x: np.ndarray, k: int | np.ndarray) -> np.ndarray:
+    """``x`` (``(m, T)``) delayed by ``k`` quarters along the last axis, zeros shifted in.
+
+    ``k`` is a whole number, or an ``(n, 1)`` array of them, one delay a row (then the result is
+    ``(max(m, n), T)``).
+    """
+    k = np.asarray(k)
+    if k.size == 1:
+        k = int(k.flat[0])
+        if k <= 0:
+            return x
+        out = np.zeros_like(x)
+        out[..., k:] = x[..., :-k]
+        return out
+    t = x.shape[-1]
+    rows = max(x.shape[0], k.shape[0])
+    src = np.arange(t)[None, :] - k.reshape(-1, 1).astype(int)  # (n, T): the quarter each row reads
+    taken = np.take_along_axis(np.broadcast_to(x, (rows, t)), np.broadcast_to(np.maximum(src, 0), (rows, t)), axis=1)
+    return np.where(src >= 0, taken, 0.0)
 
 
 def lag_matrix(x: np.ndarray) -> np.ndarray:

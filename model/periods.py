@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 import pandas as pd
 
-__all__ = ["Span", "annual_sum", "parse_period", "ytd_growth", "ytd_sum", "yoy_growth"]
+__all__ = ["Span", "annual_sum", "lagged", "last_complete_year", "parse_period", "ytd_growth", "ytd_sum", "yoy_growth"]
 
 
 def parse_period(text: str | pd.Period) -> pd.Period:
@@ -118,14 +118,25 @@ def annual_sum(x: np.ndarray) -> np.ndarray:
     return _by_year(x).sum(axis=2)
 
 
+def lagged(x: np.ndarray, lag: int) -> np.ndarray:
+    """``x`` a year earlier along the last axis (``lag`` 4 for quarters, 1 for years); NaN before."""
+    out = np.full(x.shape, np.nan)
+    out[..., lag:] = x[..., :-lag]
+    return out
+
+
 def yoy_growth(x: np.ndarray, *, lag: int = 4) -> np.ndarray:
     """Growth over the same period a year earlier, in percent; the first year is NaN.
 
     ``lag=4`` for quarterly arrays, ``lag=1`` for annual ones.
     """
-    out = np.full(x.shape, np.nan)
-    out[:, lag:] = 100.0 * (x[:, lag:] / x[:, :-lag] - 1.0)
-    return out
+    return 100.0 * (x / lagged(x, lag) - 1.0)
+
+
+def last_complete_year(horizon: str | pd.Period) -> int:
+    """The last calendar year wholly inside a horizon ending in quarter ``horizon``."""
+    p = parse_period(horizon)
+    return p.year if p.quarter == 4 else p.year - 1
 
 
 def ytd_growth(x: np.ndarray) -> np.ndarray:

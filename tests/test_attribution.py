@@ -154,7 +154,7 @@ def test_all_coalitions_run_in_one_simulation(monkeypatch, baseline, overridden)
     assert calls == [16]  # 2**4 coalitions, one call
     calls.clear()
     attribute(model.run(overridden), baseline)
-    assert calls == [16, 16]  # the deflator lag is a whole number: split once, by the parameters player
+    assert calls == [32]  # 2**5 coalitions, one call, although the deferral lag (a whole number) differs
 
 
 def test_contributions_are_read_only(baseline):

@@ -140,3 +140,21 @@ def test_indicator_functions_cover_every_lever_and_stay_finite_after_2019():
         assert f"{name}_gdp_real_yoy_ytd_pp" in q and f"{name}_gdp_real_yoy_pp" in a
     for v in q.values():
         assert np.isfinite(v[:, 8:]).all()
+
+
+def test_lever_contributions_and_the_no_policy_path_add_up_to_growth():
+    from model.periods import lagged, ytd_sum
+
+    out = simulate(THETA, H2.inputs())
+    none = simulate(THETA, Inputs(H2.span))  # trend times one minus the gap
+    q = quarterly(out)
+    base = lagged(ytd_sum(out["gdp_real"]), 4)
+    ytd0 = ytd_sum(none["gdp_real"])
+    own = 100.0 * (ytd0 - lagged(ytd0, 4)) / base
+    total = own + sum(q[f"{n}_gdp_real_yoy_ytd_pp"] for n in LEVERS)
+    assert np.allclose(total[:, 8:], q["gdp_real_yoy_ytd"][:, 8:])
+    a = annual(out)
+    a0 = annual(none)["gdp_real"]
+    own_a = 100.0 * (a0[:, 1:] - a0[:, :-1]) / a["gdp_real"][:, :-1]
+    total_a = own_a + sum(a[f"{n}_gdp_real_yoy_pp"][:, 1:] for n in LEVERS)
+    assert np.allclose(total_a[:, 1:], a["gdp_real_yoy"][:, 2:])

@@ -11,12 +11,12 @@ GDP growth:
 where :math:`T_i` marks total real GDP growth observations (2012-2019) and :math:`D_i` digital-core
 ones (2018-2019).  For a year without an annual release the latest cumulative release of that year
 stands in (2017: H1; digital core 2018: Q1-Q3).  :math:`\\alpha` is total trend growth in 2020,
-:math:`\\beta` its drift per year, :math:`\\gamma` digital-core trend growth.  Trend growth of the
-rest of the economy follows so that total trend growth at 2019 weights equals
-:math:`\\alpha + \\beta (y - 2020)`.
+:math:`\\beta` its drift per year, :math:`\\gamma` digital-core trend growth.
 
-Trend levels: each quarter of 2019 grows at its sector's trend growth, year on year, which keeps
-the seasonal profile.
+Trend levels: each quarter of 2019 grows year on year at total trend growth
+:math:`\\alpha + \\beta (y - 2020)` (total) and at :math:`\\gamma` (digital core), which keeps the
+seasonal profile; the rest of the economy is the difference.  As the digital core's share rises,
+the rest's trend growth falls faster than the total's.
 """
 
 from __future__ import annotations
@@ -121,9 +121,6 @@ def levels(
     years = np.arange(span.first_year, span.last_year + 1)  # 2018, 2019, 2020, ...
     g_total = (theta["trend_growth_2020"] + theta["trend_drift"] * (years - 2020)) / 100.0  # (n, Y)
     g_digital = np.broadcast_to(theta["trend_growth_digital"] / 100.0, g_total.shape)
-    g_rest = (g_total - w * g_digital) / (1.0 - w)
-    rest_2018 = b.gdp_2019 / (1 + b.gdp_real_growth_2019) - b.digital_2019 / (1 + b.digital_real_growth_2019)
-    rest_2019_growth = (b.gdp_2019 - b.digital_2019) / rest_2018 - 1.0
 
     def index(g: np.ndarray, g2019: float) -> np.ndarray:
         # level relative to 2019, by year: 1/(1+g2019) in 2018, 1 in 2019, cumulative product after
@@ -131,9 +128,7 @@ def levels(
         head = np.broadcast_to([1.0 / (1.0 + g2019), 1.0], (g.shape[0], 2))
         return np.concatenate([head, after], axis=1)
 
-    digital_q = w * gdp_2019  # (n, 4)
-    rest_q = gdp_2019 - digital_q
-    n_years = years.size
-    digital = (index(g_digital, b.digital_real_growth_2019)[:, :, None] * digital_q[:, None, :])
-    rest = (index(g_rest, rest_2019_growth)[:, :, None] * rest_q[:, None, :])
-    return digital.reshape(-1, 4 * n_years), rest.reshape(-1, 4 * n_years)
+    total = index(g_total, b.gdp_real_growth_2019)[:, :, None] * gdp_2019[:, None, :]  # (n, Y, 4)
+    digital = index(g_digital, b.digital_real_growth_2019)[:, :, None] * (w * gdp_2019)[:, None, :]
+    shape = (digital.shape[0], 4 * years.size)
+    return digital.reshape(shape), (total - digital).reshape(shape)

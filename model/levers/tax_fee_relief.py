@@ -85,8 +85,7 @@ class TaxFeeRelief(Lever):
 
     @classmethod
     def transmit(cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray) -> Effect:
-        lag = int(np.asarray(theta["relief_deferral_lag"]).flat[0])
-        cash = x - theta["relief_deferral_share"] * shift(x, lag)
+        cash = x - theta["relief_deferral_share"] * shift(x, theta["relief_deferral_lag"])
         gdp = theta["relief_multiplier"] * distributed_lag(cash / deflator, theta["relief_lag_decay"])
         digital = theta["relief_digital_share"] * gdp
         budget = theta["relief_budget_share"] * cash
