@@ -23,7 +23,7 @@ them), so the six targets identify five parameters; the identification table sho
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -188,13 +188,21 @@ def _jacobian(params: ParameterSet, free: Sequence[str], x: np.ndarray, step: np
     return ((vals[1:] - vals[0]) / step[:, None]).T
 
 
-@lru_cache(maxsize=256)
 def calibrate(params: ParameterSet) -> Calibration:
     """Calibrate the free parameters of ``params`` to the H1 2020 targets.
 
     Free parameters are the registry's calibrated ones that the user has not fixed
-    (:meth:`ParameterSet.free`).  Results are cached by parameter set.
+    (:meth:`ParameterSet.free`).  Results are cached by parameter set; each call returns its own
+    copies of the tables, so changing one never changes a later run.
     """
+    cal = _calibrate(params)
+    return replace(cal, fit=cal.fit.copy(), priors=cal.priors.copy(), identification=cal.identification.copy(),
+                   influence=cal.influence.copy(), singular_values=cal.singular_values.copy())
+
+
+
+@lru_cache(maxsize=256)
+def _calibrate(params: ParameterSet) -> Calibration:
     reg = params.registry
     free = params.free()
     tg = targets()
@@ -261,6 +269,10 @@ def calibrate(params: ParameterSet) -> Calibration:
         sv = np.zeros(0)
         prior_table = pd.DataFrame(columns=["prior", "prior_mean", "prior_sd", "calibrated", "z", "identified_by"])
     return Calibration(calibrated, fit, prior_table, ident, infl, sv, success, message, nfev)
+
+
+calibrate.cache_info = _calibrate.cache_info  # type: ignore[attr-defined]
+calibrate.cache_clear = _calibrate.cache_clear  # type: ignore[attr-defined]
 
 
 def recalibrate(

@@ -19,43 +19,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from model.cli_uncertainty import parse_draws, parse_seed
 from model.errors import UserError
 
-__all__ = ["DEFAULT_COMPARE_OUT", "DEFAULT_SCENARIO_DIR", "DEFAULT_SOLVED_DIR", "MAX_DRAWS", "cmd_compare",
-           "cmd_solve", "parse_bounds", "parse_draws"]
+__all__ = ["DEFAULT_COMPARE_OUT", "DEFAULT_SCENARIO_DIR", "DEFAULT_SOLVED_DIR", "cmd_compare", "cmd_solve",
+           "parse_bounds"]
 
 DEFAULT_SCENARIO_DIR = Path("scenarios")
 DEFAULT_COMPARE_OUT = Path("results/compare")
 DEFAULT_SOLVED_DIR = Path("results/solved")
-MAX_DRAWS = 200_000
-"""As for ``run --draws``."""
-
-
-def parse_draws(draws: str | None, seed: str | None) -> tuple[int | None, int | None]:
-    """``--draws N`` (a whole number from 1 to :data:`MAX_DRAWS`) and ``--seed S`` (a whole number
-    from 0; only with ``--draws``)."""
-
-    def whole(text: str) -> int | None:
-        try:
-            return int(text)
-        except ValueError:
-            return None
-
-    n = None
-    if draws is not None:
-        n = whole(draws)
-        if n is None or n <= 0:
-            raise UserError(f"expected a positive whole number of draws, got {draws!r}", key="--draws")
-        if n > MAX_DRAWS:
-            raise UserError(f"expected at most {MAX_DRAWS} draws, got {n}", key="--draws")
-    s = None
-    if seed is not None:
-        s = whole(seed)
-        if s is None or s < 0:
-            raise UserError(f"expected a non-negative whole number, got {seed!r}", key="--seed")
-        if n is None:
-            raise UserError("needs --draws (a comparison has ranges only with --draws)", key="--seed")
-    return n, s
 
 
 def parse_bounds(text: str) -> tuple[float, float]:
@@ -83,7 +55,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from model.results import run
     from model.scenario import load_scenario
 
-    draws, seed = parse_draws(args.draws, args.seed)
+    draws, seed = args.draws, args.seed
+    if seed is not None and draws is None:
+        raise UserError("needs --draws (a comparison has ranges only with --draws)", key="--seed")
     out = _writable_dir(Path(args.out) if args.out else DEFAULT_COMPARE_OUT)
     base_path = Path(args.baseline) if args.baseline else DEFAULT_BASELINE
     baseline = load_scenario(base_path)
@@ -145,11 +119,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--baseline", metavar="FILE", help="default: scenarios/baseline.toml")
     p.add_argument("--out", metavar="DIR", help=f"output folder (default: {DEFAULT_COMPARE_OUT})")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter in every run")
-    p.add_argument("--draws", metavar="N",
+    p.add_argument("--draws", type=parse_draws, metavar="N",
                    help="add Monte Carlo ranges of every difference and contribution: N draws, each re-calibrated "
                    "to H1 2020, both runs on the same draws (default: none)")
-    p.add_argument("--seed", metavar="S", help="seed of the draws (default: the scenario's [uncertainty] seed, "
-                   "else 20200630)")
+    p.add_argument("--seed", type=parse_seed, metavar="S",
+                   help="seed of the draws (default: the scenario's [uncertainty] seed, else 20200630)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
 
     p = sub.add_parser("solve", help="scale measures so that a scenario hits targets (goal seek)")

@@ -36,7 +36,7 @@ import pandas as pd
 from model import indicators
 from model.attribution import Attribution, attribute
 from model.levers import REGISTRY as LEVERS
-from model.periods import parse_period
+from model.periods import last_complete_year, parse_period
 from model.results import Results, run
 from model.scenario import Scenario
 from model.uncertainty import FAN_PERCENTILES
@@ -152,9 +152,7 @@ class Comparison:
     @cached_property
     def years(self) -> pd.Index:
         """Complete calendar years compared, from 2020."""
-        last = self.quarters[-1]
-        last_full = last.year if last.quarter == 4 else last.year - 1
-        return pd.Index(np.arange(2020, last_full + 1), name="year")
+        return pd.Index(np.arange(2020, last_complete_year(self.quarters[-1]) + 1), name="year")
 
     def _values(self, *, annual: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
         if annual:

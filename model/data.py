@@ -74,15 +74,6 @@ class Data:
         hit = o[(o.region == region) & (o.variable == variable) & (o.end == end)]
         return str(hit.source.iloc[0])
 
-    def annual(self, variable: str, *, region: str = "hangzhou") -> pd.Series:
-        """Calendar-year observations of ``variable``, indexed by year."""
-        o = self.observations
-        rows = o[(o.region == region) & (o.variable == variable) & (o.basis == "ytd")]
-        rows = rows[rows.end.map(lambda p: p.quarter) == 4]
-        return pd.Series(
-            rows.value.to_numpy(), index=rows.end.map(lambda p: p.year).to_numpy(), name=variable
-        ).sort_index()
-
     def latest_ytd_by_year(self, variable: str, *, region: str = "hangzhou") -> pd.Series:
         """For each year, the latest cumulative release of ``variable`` (a full year if there is one)."""
         o = self.observations
@@ -167,9 +158,17 @@ def _load_observations(path: Path) -> pd.DataFrame:
 
 
 def _load_levers(path: Path) -> pd.DataFrame:
+    from model.levers import REGISTRY as LEVERS
+
     raw = _read(path, _LEVER_COLUMNS)
     periods = []
     for i, r in enumerate(raw.itertuples(index=False), start=2):
+        if r.lever not in LEVERS:
+            raise _fail(path, i, f"lever {r.lever!r} is not one of {', '.join(LEVERS)}")
+        if r.field != LEVERS[r.lever].history_field:
+            raise _fail(path, i, f"field {r.field!r}: the history of {r.lever} is its {LEVERS[r.lever].history_field!r}")
+        if r.unit != "亿元":
+            raise _fail(path, i, f"unit {r.unit!r}: lever amounts are in 亿元")
         try:
             p = parse_period(r.period)
         except ValueError as exc:

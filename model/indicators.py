@@ -14,7 +14,15 @@ import numpy as np
 import pandas as pd
 
 from model.levers import REGISTRY as LEVERS
-from model.periods import annual_sum, lagged, parse_period, yoy_growth, ytd_growth, ytd_sum
+from model.periods import (
+    annual_sum,
+    lagged,
+    last_complete_year,
+    parse_period,
+    yoy_growth,
+    ytd_growth,
+    ytd_sum,
+)
 
 __all__ = ["ANNUAL_COLUMNS", "COLUMNS", "At", "annual", "names", "quarterly", "split_at"]
 
@@ -232,7 +240,7 @@ class At:
                 hint = f"did you mean {near[0]!r}?" if near else "see the columns of quarterly.csv and annual.csv"
             raise ValueError(f"unknown {kind} variable {self.variable!r}; {hint}")
         if self.annual:
-            y0, y1 = first.year, last.year if last.quarter == 4 else last.year - 1
+            y0, y1 = first.year, last_complete_year(last)
             if not y0 <= int(self.period) <= y1:
                 span = f"{y0} to {y1}" if y0 <= y1 else "none"
                 raise ValueError(f"year {self.period} is outside the complete years {span}")

@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from model.errors import UserError
+from model.levers import REGISTRY as LEVERS
+
 if TYPE_CHECKING:
     from model.results import Results
     from model.uncertainty import Draws
@@ -25,9 +28,29 @@ if TYPE_CHECKING:
 __all__ = ["write_dir_atomic", "write_run", "write_text_atomic"]
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _make_parent(path: Path, *, key: str) -> None:
+    """Create ``path``'s folder, or raise a one-line :class:`UserError` naming ``path``."""
+    blocker = next((p for p in path.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir():
+        raise UserError(f"cannot write {path}: {blocker} is a file, not a folder", key=key)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UserError(f"cannot write {path}: {exc.strerror or exc}", key=key) from None
+
+
+def write_text_atomic(path: Path, text: str, *, key: str = "--out") -> None:
+    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
+
+    Raises
+    ------
+    UserError
+        If ``path`` is a folder or its folder cannot be made (a file stands in the way).
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; expected a file path", key=key)
+    _make_parent(path, key=key)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
@@ -38,13 +61,20 @@ def write_text_atomic(path: Path, text: str) -> None:
         raise
 
 
-def write_dir_atomic(target: Path, build: Callable[[Path], None]) -> Path:
+def write_dir_atomic(target: Path, build: Callable[[Path], None], *, key: str = "--out") -> Path:
     """Call ``build(tmp)`` to fill a temporary folder, then swap it in as ``target``.
 
     If ``build`` raises, the temporary folder is removed and ``target`` is untouched.
+
+    Raises
+    ------
+    UserError
+        If ``target`` is a file, or its folder cannot be made (a file stands in the way).
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not target.is_dir():
+        raise UserError(f"{target} is a file; expected a folder to write results into", key=key)
+    _make_parent(target, key=key)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
         build(tmp)
@@ -87,12 +117,13 @@ def summary_dict(results: Results, draws: Draws | None = None) -> dict[str, Any]
     """What ``summary.json`` holds: headline figures, calibration fit, scenario identity, version,
     and with ``draws`` the fan of the calendar-year figures and the probabilities (``uncertainty``)."""
     from model import __version__
+    from model.uncertainty_output import summary_section
 
     sc = results.scenario
     cal = results.calibration
     annual = results.annual
     headline = {
-        str(year): {col: float(annual.loc[year, col]) for col in annual.columns if not col.startswith(_levers_prefixes())}
+        str(year): {col: float(annual.loc[year, col]) for col in annual.columns if not col.startswith(tuple(f"{n}_" for n in LEVERS))}
         for year in annual.index
     }
     return _jsonable(
@@ -119,21 +150,9 @@ def summary_dict(results: Results, draws: Draws | None = None) -> dict[str, Any]
                 ],
                 "solver": cal.message,
             },
-            **({"uncertainty": _uncertainty_summary(draws)} if draws is not None else {}),
+            **({"uncertainty": summary_section(draws)} if draws is not None else {}),
         }
     )
-
-
-def _uncertainty_summary(draws: Draws) -> dict[str, Any]:
-    from model.uncertainty_output import summary_section
-
-    return summary_section(draws)
-
-
-def _levers_prefixes() -> tuple[str, ...]:
-    from model.levers import REGISTRY
-
-    return tuple(f"{n}_" for n in REGISTRY)
 
 
 def write_run(results: Results, directory: Path, *, draws: Draws | None = None) -> Path:
@@ -145,6 +164,8 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None) 
     scenario and parameters (:func:`model.sensitivity.carry_over`).
     """
     from model.report import figures, run_report
+    from model.sensitivity import carry_over
+    from model.uncertainty_output import write_files as write_fan_files
 
     def build(tmp: Path) -> None:
         to_csv(results.quarterly, tmp / "quarterly.csv", index_label="period")
@@ -153,21 +174,9 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None) 
             json.dumps(summary_dict(results, draws), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
         names = figures(results, tmp)
-        fan_names = _fan_files(draws, tmp) if draws is not None else []
+        fan_names = write_fan_files(draws, tmp) if draws is not None else []
         (tmp / "report.md").write_text(run_report(results, names, draws=draws, fan_figures=fan_names),
                                        encoding="utf-8")
-        _carry_over_sensitivity(results, Path(directory), tmp)
+        carry_over(results, Path(directory), tmp)
 
     return write_dir_atomic(directory, build)
-
-
-def _fan_files(draws: Draws, directory: Path) -> list[str]:
-    from model.uncertainty_output import write_files
-
-    return write_files(draws, directory)
-
-
-def _carry_over_sensitivity(results: Results, old: Path, new: Path) -> None:
-    from model.sensitivity import carry_over
-
-    carry_over(results, old, new)

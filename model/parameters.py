@@ -18,7 +18,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from model.errors import UserError
 
@@ -57,25 +57,73 @@ class Prior:
         """``n`` draws within ``bounds``, centred on ``center`` (default: the prior mean).
 
         ``scale`` multiplies the standard deviation; ``scale=0`` returns the centre ``n`` times.
+        Normal and uniform priors are drawn by inversion, ``ppf(rng.random(n))``; beta priors with
+        ``rng.beta`` (a rejection algorithm, so the same uniforms through :meth:`ppf` give other
+        draws from the same distribution).
+
+        Raises
+        ------
+        ValueError
+            For a beta prior whose centre is not strictly inside ``bounds``, or whose sd is too
+            large for a beta distribution with that mean on ``bounds``.
         """
+        kind, args = self._law(bounds, center, scale)
+        if kind == "point":
+            return np.full(n, args[0], dtype=float)
+        if kind == "beta":
+            alpha, beta, lo, width = args
+            return lo + width * rng.beta(alpha, beta, size=n)
+        return self.ppf(rng.random(n), bounds, center=center, scale=scale)
+
+    def ppf(
+        self, u: np.ndarray, bounds: tuple[float, float], *, center: float | None = None, scale: float = 1.0
+    ) -> np.ndarray:
+        """Inverse CDF at ``u`` (elementwise, in [0, 1]) of the distribution :meth:`sample` draws from.
+
+        Same families, centre, ``scale`` and bounds: a normal truncated to ``bounds``, a uniform
+        on ``mean ± sqrt(3) sd`` cut to ``bounds``, a beta stretched over ``bounds`` with the given
+        mean and sd.  Monotone in ``u``; ``ppf(0)`` and ``ppf(1)`` are the ends of the support.
+
+        Raises
+        ------
+        ValueError
+            As :meth:`sample`.
+        """
+        u = np.asarray(u, dtype=float)
+        kind, args = self._law(bounds, center, scale)
+        if kind == "point":
+            return np.full(u.shape, args[0], dtype=float)
+        if kind == "normal":
+            a, b, mu, sd = args
+            return stats.truncnorm.ppf(u, a, b, loc=mu, scale=sd)
+        if kind == "uniform":
+            a, b = args
+            return a + u * (b - a)
+        alpha, beta, lo, width = args
+        return lo + width * special.betaincinv(alpha, beta, u)
+
+    def _law(
+        self, bounds: tuple[float, float], center: float | None, scale: float
+    ) -> tuple[str, tuple[float, ...]]:
+        """The distribution drawn from: ``point (mu)``, ``normal (a, b, mu, sd)`` with ``a, b`` the
+        standardised bounds, ``uniform (a, b)`` or ``beta (alpha, beta, lo, width)`` (by the method
+        of moments on ``[lo, lo + width]``)."""
         mu = self.mean if center is None else center
         sd = self.sd * scale
         lo, hi = bounds
         if sd == 0.0:
-            return np.full(n, mu, dtype=float)
+            return "point", (mu,)
         if self.dist == "normal":
-            a, b = (lo - mu) / sd, (hi - mu) / sd
-            return stats.truncnorm.rvs(a, b, loc=mu, scale=sd, size=n, random_state=rng)
+            return "normal", ((lo - mu) / sd, (hi - mu) / sd, mu, sd)
         if self.dist == "uniform":
             half = np.sqrt(3.0) * sd
-            return rng.uniform(max(lo, mu - half), min(hi, mu + half), size=n)
-        # beta on [lo, hi] by the method of moments
+            return "uniform", (max(lo, mu - half), min(hi, mu + half))
         width = hi - lo
         m, v = (mu - lo) / width, (sd / width) ** 2
         k = m * (1.0 - m) / v - 1.0
         if not (0.0 < m < 1.0) or k <= 0.0:
             raise ValueError("beta prior: mean must lie inside the bounds and sd be small enough")
-        return lo + width * rng.beta(m * k, (1.0 - m) * k, size=n)
+        return "beta", (m * k, (1.0 - m) * k, lo, width)
 
 
 @dataclass(frozen=True)
@@ -236,19 +284,30 @@ class ParameterSet(Mapping[str, float]):
             and self.registry == other.registry
         )
 
-    def replace(self, _file: str | None = None, _fix: bool = True, **changes: float) -> ParameterSet:
-        """A new set with ``changes`` applied; the changed names become fixed.
+    def replace(self, **changes: float) -> ParameterSet:
+        """A new set with ``changes`` applied; the changed names become fixed (not calibrated).
 
         Raises
         ------
         UserError
             For an unknown name or a value outside the parameter's bounds.
         """
+        return self.updated(changes)
+
+    def updated(
+        self, values: Mapping[str, float], *, file: str | None = None, origin: str = "", fix: bool = True
+    ) -> ParameterSet:
+        """A new set with ``values`` applied.
+
+        ``file`` and ``origin`` say where the values come from, for messages: a scenario's
+        ``[parameters]`` (``origin="parameters."``) or the command line (``origin="--set "``).
+        ``fix`` makes the changed names fixed against calibration.
+        """
         vals = dict(zip(self.registry.names, self.values, strict=True))
-        for name, v in changes.items():
-            p = self.registry.lookup(name, file=_file, key=f"parameters.{name}" if _file else name)
-            vals[name] = p.check(v, file=_file, key=f"parameters.{name}" if _file else name)
-        fixed = self.fixed | frozenset(changes) if _fix else self.fixed
+        for name, v in values.items():
+            key = f"{origin}{name}"
+            vals[name] = self.registry.lookup(name, file=file, key=key).check(v, file=file, key=key)
+        fixed = self.fixed | frozenset(values) if fix else self.fixed
         return ParameterSet(self.registry, tuple(vals[n] for n in self.registry.names), fixed)
 
     def with_prior(self, name: str, **changes: object) -> ParameterSet:
@@ -281,7 +340,7 @@ class ParameterSet(Mapping[str, float]):
 
     def with_calibrated(self, values: Mapping[str, float]) -> ParameterSet:
         """A new set with calibrated values filled in (they do not become fixed)."""
-        return self.replace(_fix=False, **values)
+        return self.updated(values, fix=False)
 
     def theta(self) -> dict[str, float]:
         """Values as a plain dict, the form the model blocks take."""

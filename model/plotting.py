@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from model.data import LAST_OBSERVED
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -76,7 +78,7 @@ def plot_paths(
     ax.set_xticks(range(len(xs)))
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
-    ax.axvline(pos.get("2020Q2", 0) + 0.5, color="grey", linestyle=":", linewidth=0.8)
+    ax.axvline(pos.get(str(LAST_OBSERVED), 0) + 0.5, color="grey", linestyle=":", linewidth=0.8)  # end of data
     if title:
         ax.set_title(title, fontsize=10)
     if ylabel:

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from model.calibration import targets
+from model.data import load_data
 from model.levers import REGISTRY as LEVERS
 
 if TYPE_CHECKING:
@@ -96,18 +98,13 @@ def _levers_table(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _uncertainty_lines(draws: Draws, fan_figures: Sequence[str]) -> list[str]:
-    from model.uncertainty_output import report_section
-
-    return report_section(draws, fan_figures)
-
-
 def run_report(
     results: Results, figure_names: Sequence[str] = (), *, draws: Draws | None = None,
     fan_figures: Sequence[str] = (),
 ) -> str:
     """``report.md`` for one run; with ``draws``, an uncertainty section after the headline."""
     from model import __version__
+    from model.uncertainty_output import report_section
 
     sc = results.scenario
     cal = results.calibration
@@ -125,6 +122,8 @@ def run_report(
         index=pd.Index(RECOVERY, name="parameter"),
     )
     q1 = q.loc["2020Q1"]
+    data = load_data()
+    tolerances = " or ".join(sorted({f"{t.tolerance:g} {'pp' if t.unit == '%' else t.unit}" for t in targets()}))
     lines = [
         f"# Scenario `{sc.name}`",
         "",
@@ -140,7 +139,7 @@ def run_report(
         f"Real GDP grows {a.loc[2020, 'gdp_real_yoy']:.2f}% in 2020 and budget revenue "
         f"{a.loc[2020, 'revenue_yoy']:+.2f}%; H2 2020 real growth over H2 2019 is {results.h2_growth():.2f}%.",
         "",
-        *(_uncertainty_lines(draws, fan_figures) if draws is not None else []),
+        *(report_section(draws, fan_figures) if draws is not None else []),
         "## Quarter by quarter, as published (year to date)",
         "",
         md_table(ytd),
@@ -163,7 +162,7 @@ def run_report(
         md_table(priors, digits=4),
         "",
         "Identification: how much each calibrated parameter would move if one published figure moved by its "
-        "tolerance (0.05 pp or 1 亿元), the others held:",
+        f"tolerance ({tolerances}), the others held:",
         "",
         md_table(cal.influence.T.rename_axis("target"), digits=4),
         "",
@@ -181,13 +180,15 @@ def run_report(
         "",
         "## Data gaps and how they are filled",
         "",
-        f"- 2019 quarterly GDP is not published: the 2019 total is spread with the 2018 profile (H1 6356, "
-        f"Q1-Q3 9673 of 13500 亿元), the H1 share then calibrated ({p['gdp_share_h1']:.4f}); Q1's share of H1 "
+        f"- 2019 quarterly GDP is not published: the 2019 total is spread with the 2018 profile (H1 "
+        f"{data.get('gdp', '2018Q2'):,.0f}, Q1-Q3 {data.get('gdp', '2018Q3'):,.0f} of {data.get('gdp', '2018'):,.0f} 亿元), "
+        f"the H1 share then calibrated ({p['gdp_share_h1']:.4f}); Q1's share of H1 "
         f"is an assumption ({p['gdp_q1_share_of_h1']:.2f}).",
         f"- Hangzhou's Q1 2020 GDP is not published: the model puts it at {q1['gdp']:,.0f} 亿元, "
         f"{q1['gdp_real_yoy']:+.1f}% real.",
         "- Quarterly revenue is not published: H1 2019 is implied by the H1 2020 level and growth "
-        "(1276 / 1.012); the splits within halves are assumptions.",
+        f"({data.get('revenue', '2020Q2'):,.0f} / {1 + data.get('revenue_yoy', '2020Q2') / 100:.3f}); "
+        "the splits within halves are assumptions.",
         "",
     ]
     if sc.parameters:

@@ -18,9 +18,8 @@ import pandas as pd
 
 from model import indicators
 from model.calibration import Calibration, calibrate
-from model.levers import REGISTRY as LEVERS
 from model.parameters import ParameterSet, default_params
-from model.periods import Span, parse_period
+from model.periods import Span, last_complete_year, parse_period
 from model.scenario import Scenario, load_scenario
 from model.simulate import as_theta, simulate
 
@@ -77,12 +76,11 @@ class Results:
         ind = indicators.annual(self.paths)
         years = pd.Index(np.arange(self.span.first_year, self.span.last_year + 1), name="year")
         frame = pd.DataFrame({k: v[0] for k, v in ind.items()}, index=years)
-        last = parse_period(self.scenario.horizon)
-        last_full = last.year if last.quarter == 4 else last.year - 1
-        return frame.loc[2019:last_full]
+        return frame.loc[2019 : last_complete_year(self.scenario.horizon)]
 
     def headline(self) -> pd.DataFrame:
-        """The headline table: GDP, growth and revenue by year, with 2020 H1 observed beside."""
+        """The headline table: GDP, real growth, digital-core growth, revenue and its growth, by year
+        from 2020."""
         return self.annual.loc[2020:, list(HEADLINE)]
 
     def to_frame(self, kind: str = "quarterly") -> pd.DataFrame:
@@ -172,8 +170,3 @@ def run(scenario: Scenario | str | Path, *, params: ParameterSet | None = None) 
     inputs = scenario.inputs()
     paths = simulate(as_theta(calibration.params.theta()), inputs)
     return Results(scenario, calibration, paths, inputs.span)
-
-
-def lever_names(results: Results) -> list[str]:
-    """Levers that appear in ``results`` (the H1 ones always do)."""
-    return [n for n in LEVERS if f"{n}_gdp_real" in results.paths]

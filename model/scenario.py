@@ -77,11 +77,15 @@ class PriorTable(_Table):
     """Where the range comes from (a citation, or "assumption")."""
 
 
+MAX_DRAWS = 200_000
+"""Most Monte Carlo draws a run may ask for (``[uncertainty] draws``, ``--draws``, the API)."""
+
+
 class UncertaintyTable(_Table):
     """``[uncertainty]``: Monte Carlo settings (see ``docs/uncertainty.md`` and
     :mod:`model.uncertainty`)."""
 
-    draws: int = Field(default=10_000, gt=0, le=200_000)
+    draws: int = Field(default=10_000, gt=0, le=MAX_DRAWS)
     """Number of draws (each re-calibrated to H1 2020)."""
     seed: int = Field(default=20200630, ge=0)
     """Seed of the random generator."""
@@ -90,7 +94,8 @@ class UncertaintyTable(_Table):
     draw_parameters: bool = True
     """Draw the uncertain parameters from their priors."""
     draw_shocks: bool = True
-    """Draw forecast shocks (an AR(1) output gap from 2020Q3, sd ``shock_sd``)."""
+    """Draw forecast shocks (an AR(1) output gap from 2020Q3 that adds ``shock_annual_sd`` pp to the
+    sd of annual growth)."""
     thresholds: tuple[str, ...] | None = None
     """Probabilities to report, like ``"gdp_real_yoy@2020>=3"``; default: 2020 real growth >= 3%
     and 2020 revenue growth >= 0."""
@@ -196,7 +201,7 @@ class Scenario(_Table):
 
     def apply(self, params: ParameterSet) -> ParameterSet:
         """``params`` with this scenario's overrides set (and fixed against calibration)."""
-        return params.replace(_file=self.path, **self.parameters) if self.parameters else params
+        return params.updated(self.parameters, file=self.path, origin="parameters.") if self.parameters else params
 
     # -- inputs for the simulation -----------------------------------------------------------
 

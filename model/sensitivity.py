@@ -10,11 +10,14 @@ over the whole prior range, not only near the point:
   :math:`\\sum_i S_i \\le 1` (equal when the model is additive).
 
 Set-up.  Factors are the uncertain parameters of the registry, each on the unit cube and mapped
-through its prior's inverse CDF (the same priors, centres and ``scale`` as the Monte Carlo of
-:mod:`model.uncertainty`: truncated normal, beta on the bounds, or uniform).  Sobol indices assume
-independent factors, so the three jointly estimated trend parameters form **one group**,
-``trend``: three independent uniforms become standard normals and then the correlated trend
-parameters through the Cholesky factor of their estimated covariance.  The forecast shocks from
+through its prior's inverse CDF (:meth:`model.parameters.Prior.ppf`: the same priors, centres and
+``scale`` as the Monte Carlo of :mod:`model.uncertainty`, truncated normal, beta on the bounds, or
+uniform).  Sobol indices assume independent factors, so the three jointly estimated trend
+parameters form **one group**, ``trend``: three independent uniforms become standard normals and
+then the correlated trend parameters through the Cholesky factor of their estimated covariance,
+the same joint normal as the Monte Carlo's (:class:`model.uncertainty.JointTrend`) but clipped to
+the bounds where the Monte Carlo rejects, because the map from the unit cube must be
+deterministic (the bounds lie more than 8 sds away, so neither binds).  The forecast shocks from
 2020Q3 to the end of the last output year form another group, ``forecast_shocks``.  Samples follow
 Saltelli's scheme with a scrambled Sobol' sequence (:func:`SALib.sample.sobol.sample`,
 :math:`N (G + 2)` rows for :math:`G` groups, first and total order only); indices and their 95%
@@ -38,11 +41,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import special
 
 from model import indicators
-from model.blocks.shock import stochastic_gap
-from model.blocks.trend import JOINT, estimate
 from model.calibration import recalibrate
 from model.errors import UserError
 from model.indicators import At, split_at
@@ -51,7 +52,7 @@ from model.periods import parse_period
 from model.results import Results, run
 from model.scenario import Scenario, UncertaintyTable, load_scenario
 from model.simulate import simulate
-from model.uncertainty import SHOCK_START, priors
+from model.uncertainty import SHOCK_START, JointTrend, Origins, check_prior, forecast_gap, priors
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -64,25 +65,6 @@ BATCH = 12_000
 """Rows re-calibrated and simulated at a time (bounds memory; drives the progress bar)."""
 
 
-def _ppf(prior: Prior, u: np.ndarray, bounds: tuple[float, float], scale: float) -> np.ndarray:
-    """Inverse CDF of ``prior`` (sd times ``scale``) as :meth:`Prior.sample` draws it."""
-    mu, sd = prior.mean, prior.sd * scale
-    lo, hi = bounds
-    if sd == 0.0:
-        return np.full(u.shape, mu)
-    if prior.dist == "normal":
-        return stats.truncnorm.ppf(u, (lo - mu) / sd, (hi - mu) / sd, loc=mu, scale=sd)
-    if prior.dist == "uniform":
-        a, b = max(lo, mu - np.sqrt(3.0) * sd), min(hi, mu + np.sqrt(3.0) * sd)
-        return a + u * (b - a)
-    width = hi - lo
-    m, v = (mu - lo) / width, (sd / width) ** 2
-    k = m * (1.0 - m) / v - 1.0
-    if not (0.0 < m < 1.0) or k <= 0.0:
-        raise ValueError("beta prior: mean must lie inside the bounds and sd be small enough")
-    return lo + width * special.betaincinv(m * k, (1.0 - m) * k, u)
-
-
 @dataclass(frozen=True)
 class _Design:
     """The factors: names on the unit cube, their groups, and how they map to the model."""
@@ -90,7 +72,7 @@ class _Design:
     names: tuple[str, ...]
     groups: tuple[str, ...]
     priors: dict[str, Prior]
-    joint: tuple[str, ...]
+    joint: JointTrend | None
     n_shocks: int
 
     @property
@@ -107,11 +89,13 @@ class _Design:
         return {g: tuple(v) for g, v in out.items()}
 
 
-def _design(params: ParameterSet, settings: UncertaintyTable, quarters: Sequence[str]) -> _Design:
+def _design(params: ParameterSet, settings: UncertaintyTable, quarters: Sequence[str], origins: Origins) -> _Design:
     pri = priors(params, settings) if settings.draw_parameters else {}
     pri = {k: v for k, v in pri.items() if v.sd * settings.scale > 0}
-    joint = tuple(n for n in JOINT if n in pri and pri[n].dist == "normal")
-    joint = joint if len(joint) >= 2 else ()
+    for name, prior in pri.items():
+        check_prior(name, prior, params.registry[name].bounds, settings.scale, origins)
+    trend = JointTrend.of(pri, params, settings.scale)
+    joint = trend.names if trend else ()
     names = [n for n in pri if n not in joint]
     groups = list(names)
     names += list(joint)
@@ -121,7 +105,7 @@ def _design(params: ParameterSet, settings: UncertaintyTable, quarters: Sequence
     groups += ["forecast_shocks"] * len(shocks)
     if len(set(groups)) < 2:
         raise UserError("a sensitivity analysis needs at least two uncertain factors", key="uncertainty")
-    return _Design(tuple(names), tuple(groups), pri, joint, len(shocks))
+    return _Design(tuple(names), tuple(groups), pri, trend, len(shocks))
 
 
 def _map(design: _Design, u: np.ndarray, params: ParameterSet, scale: float) -> tuple[dict[str, np.ndarray], np.ndarray]:
@@ -129,23 +113,11 @@ def _map(design: _Design, u: np.ndarray, params: ParameterSet, scale: float) -> 
     reg = params.registry
     u = np.clip(u, 1e-12, 1.0 - 1e-12)
     col = {n: i for i, n in enumerate(design.names)}
-    theta = {}
-    for name, prior in design.priors.items():
-        if name in design.joint:
-            continue
-        theta[name] = _ppf(prior, u[:, col[name]], reg[name].bounds, scale)[:, None]
+    joint = design.joint.names if design.joint else ()
+    theta = {name: prior.ppf(u[:, col[name]], reg[name].bounds, center=prior.mean, scale=scale)[:, None]
+             for name, prior in design.priors.items() if name not in joint}
     if design.joint:
-        j = list(design.joint)
-        cov = estimate().cov.loc[j, j].to_numpy()
-        corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
-        sd = np.array([design.priors[n].sd for n in j]) * scale
-        chol = np.linalg.cholesky(corr) * sd[:, None]
-        z = special.ndtri(u[:, [col[n] for n in j]])
-        x = np.array([design.priors[n].mean for n in j]) + z @ chol.T
-        lo = np.array([reg[n].bounds[0] for n in j])
-        hi = np.array([reg[n].bounds[1] for n in j])
-        x = np.clip(x, lo, hi)  # the bounds lie many sds away; clipping never binds in practice
-        theta.update({n: x[:, i : i + 1] for i, n in enumerate(j)})
+        theta.update(design.joint.ppf(u[:, [col[n] for n in joint]]))
     shocks = special.ndtri(u[:, [i for i, g in enumerate(design.groups) if g == "forecast_shocks"]])
     return theta, shocks
 
@@ -373,10 +345,9 @@ def sobol(
     span = point.span
     start = span.index(SHOCK_START)
     quarters = [str(q) for q in span.periods[start : span.index(f"{last_year}Q4") + 1]]
-    design = _design(p, settings, quarters)
+    design = _design(p, settings, quarters, Origins.of(scenario, p, settings))
     u = sample.sample(design.problem, samples, calc_second_order=False, seed=seed)
     inputs = scenario.inputs()
-    sd = p["shock_sd"] * settings.scale
     y = np.empty((u.shape[0], len(targets)))
     missed = 0
     base = {k: np.full((1, 1), v) for k, v in p.theta().items()}
@@ -388,9 +359,7 @@ def sobol(
             missed += int((~ok).sum())
             innov = np.zeros((e.shape[0], span.n))
             innov[:, start : start + e.shape[1]] = e
-            noise = stochastic_gap({"shock_sd": np.full((1, 1), sd), "shock_ar": np.full((1, 1), p["shock_ar"])},
-                                   innov, span, SHOCK_START)
-            ann = indicators.annual(simulate(theta, replace(inputs, noise=noise)))
+            ann = indicators.annual(simulate(theta, replace(inputs, noise=forecast_gap(p, settings, innov, span))))
             for j, t in enumerate(targets):
                 y[rows, j] = ann[t.variable][:, int(t.period) - span.first_year]
             bar.update(e.shape[0])

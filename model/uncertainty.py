@@ -7,8 +7,8 @@ A draw is a set of parameter values and a path of forecast shocks:
   centred on its value in the run: calibrated, set in the scenario's ``[parameters]``, or the
   registry default.  The prior's sd and family come from the registry (each with its source), or
   from ``[uncertainty.priors.<name>]``.  The three trend parameters estimated jointly
-  (:data:`model.blocks.trend.JOINT`) are drawn from their joint normal (the OLS covariance,
-  truncated to the bounds by rejection).  ``scale`` multiplies every sd.
+  (:data:`model.blocks.trend.JOINT`) are drawn from their joint normal (the OLS correlation,
+  truncated to the bounds by rejection: :class:`JointTrend`).  ``scale`` multiplies every sd.
 * **Re-calibration.**  In every draw the ``per_draw`` parameters (shock depths, the digital
   core's decay, the H1 deflator, the H1 revenue residual) are solved again so that the draw
   reproduces the six H1 2020 targets (:func:`model.calibration.recalibrate`, batched Newton).
@@ -16,8 +16,9 @@ A draw is a set of parameter values and a path of forecast shocks:
   sampling, which conditions the prior on H1.  The acceptance rate is reported.
 * **Forecast shocks.**  An AR(1) output gap common to both sectors from 2020Q3,
   :math:`u_t = a u_{t-1} + \\sigma e_t` with :math:`e_t \\sim N(0, 1)`, ``a = shock_ar`` and
-  :math:`\\sigma` = ``shock_sd`` (estimated so that the gap reproduces the 2012-2019 residual sd
-  of annual growth in the trend regression) times ``scale``.
+  :math:`\\sigma` the innovation sd at which the gap adds ``shock_annual_sd`` pp (the 2012-2019
+  residual sd of annual growth in the trend regression) to the sd of annual growth, whatever
+  ``a`` (:func:`model.blocks.shock.innovation_sd`), times ``scale``.
 
 Random numbers come from streams derived from one seed and a label (each parameter's name, the
 trend group, the shocks), so two runs with the same seed use the same numbers for the same
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
 from model import indicators
 from model.blocks.shock import stochastic_gap
@@ -49,7 +51,14 @@ from model.indicators import At, split_at
 from model.parameters import ParameterSet, Prior
 from model.periods import Span, parse_period
 from model.results import Results, run
-from model.scenario import LAST_HORIZON, PriorTable, Scenario, UncertaintyTable, load_scenario
+from model.scenario import (
+    LAST_HORIZON,
+    MAX_DRAWS,
+    PriorTable,
+    Scenario,
+    UncertaintyTable,
+    load_scenario,
+)
 from model.simulate import Inputs, simulate
 
 if TYPE_CHECKING:
@@ -60,14 +69,19 @@ __all__ = [
     "FAN_ANNUAL",
     "FAN_PERCENTILES",
     "FAN_QUARTERLY",
+    "MAX_DRAWS",
     "SHOCK_START",
     "Draws",
+    "JointTrend",
+    "Origins",
     "Threshold",
+    "check_prior",
     "check_threshold",
     "difference_fan",
     "draw_innovations",
     "draw_parameters",
     "fan",
+    "forecast_gap",
     "paired_draws",
     "parse_threshold",
     "priors",
@@ -173,22 +187,16 @@ def check_priors(settings: UncertaintyTable, parameters: Mapping[str, float], *,
             raise UserError("this parameter is solved in every draw to meet the H1 2020 targets; it has no "
                             "prior to set", file=file, key=key)
         if name not in reg.uncertain:
-            hint = " (its forecast-shock sd is scaled by uncertainty.scale)" if name == "shock_sd" else ""
+            hint = " (its forecast-shock sd is scaled by uncertainty.scale)" if name == "shock_annual_sd" else ""
             raise UserError(f"this parameter is not drawn: it is treated as known{hint}", file=file, key=key)
         if table.mean is not None:
             par.check(table.mean, file=file, key=f"{key}.mean")
+    origins = Origins(settings, file, frozenset(parameters))
     for name in reg.uncertain:
         par = reg[name]
         table = settings.priors.get(name)
         centre = table.mean if table is not None and table.mean is not None else parameters.get(name, par.value)
-        prior = _effective(par.prior, table, centre)
-        try:
-            prior.sample(np.random.default_rng(0), 1, par.bounds, center=centre, scale=settings.scale)
-        except ValueError:
-            key = (f"uncertainty.priors.{name}" if table is not None
-                   else "uncertainty.scale" if settings.scale != 1 else f"parameters.{name}")
-            raise UserError(f"{name}: " + _beta_message(par.bounds, centre, prior.sd * settings.scale),
-                            file=file, key=key) from None
+        check_prior(name, _effective(par.prior, table, centre), par.bounds, settings.scale, origins)
 
 
 def check_threshold(text: str, horizon: str, *, file: str | None = None, key: str = "--threshold") -> Threshold:
@@ -196,13 +204,88 @@ def check_threshold(text: str, horizon: str, *, file: str | None = None, key: st
     return parse_threshold(text, horizon=horizon, file=file, key=key)
 
 
-def _beta_message(bounds: tuple[float, float], centre: float, sd: float) -> str:
+@dataclass(frozen=True)
+class Origins:
+    """Where the settings that shape the priors of a run came from, to name the right one in an error.
+
+    Attributes
+    ----------
+    settings : UncertaintyTable
+        ``[uncertainty]``: prior overrides and ``scale``.
+    file : str or None
+        The scenario file.
+    parameters : frozenset of str
+        Names set in the scenario's ``[parameters]``.
+    set_by_user : frozenset of str
+        Names set in the ``params`` a run starts from, which the command line sets with ``--set``
+        (a scenario's ``[parameters]`` win over them).
+    """
+
+    settings: UncertaintyTable
+    file: str | None = None
+    parameters: frozenset[str] = frozenset()
+    set_by_user: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, scenario: Scenario, params: ParameterSet, settings: UncertaintyTable) -> Origins:
+        """The origins of a run of ``scenario`` from ``params``."""
+        mine = frozenset(scenario.parameters)
+        return cls(settings, scenario.path, mine, frozenset(params.fixed) - mine)
+
+    def centre(self, name: str) -> tuple[str | None, str]:
+        """``(file, key)`` of the setting that centres ``name``'s prior."""
+        table = self.settings.priors.get(name)
+        if table is not None and table.mean is not None:
+            return self.file, f"uncertainty.priors.{name}.mean"
+        if name in self.parameters:
+            return self.file, f"parameters.{name}"
+        if name in self.set_by_user:
+            return None, f"--set {name}"
+        if table is not None and table.dist is not None:
+            return self.file, f"uncertainty.priors.{name}.dist"
+        return None, name  # the calibrated value or the registry default
+
+    def spread(self, name: str, *, scale_alone: bool) -> tuple[str | None, str]:
+        """``(file, key)`` of the setting that makes ``name``'s prior too wide: ``scale`` when
+        ``scale_alone`` (the prior is valid at scale 1), else its sd or family in
+        ``[uncertainty.priors]``, else what moved its centre close to a bound."""
+        table = self.settings.priors.get(name)
+        if scale_alone:
+            return self.file, "uncertainty.scale"
+        if table is not None and table.sd is not None:
+            return self.file, f"uncertainty.priors.{name}.sd"
+        if table is not None and table.dist is not None:
+            return self.file, f"uncertainty.priors.{name}.dist"
+        return self.centre(name)
+
+
+def check_prior(name: str, prior: Prior, bounds: tuple[float, float], scale: float, origins: Origins) -> None:
+    """Raise :class:`UserError` naming the setting to blame if ``prior`` (centred on ``prior.mean``,
+    sd times ``scale``) is no valid distribution on ``bounds`` (a beta prior too wide for its centre,
+    or centred on a bound)."""
+    try:
+        prior.ppf(0.5, bounds, scale=scale)
+    except ValueError:
+        pass
+    else:
+        return
     lo, hi = bounds
-    if not lo < centre < hi:
-        return f"a beta prior needs its centre strictly inside the bounds [{lo:g}, {hi:g}], got {centre:g}"
-    m = (centre - lo) / (hi - lo)
-    return (f"a beta prior centred on {centre:g} within [{lo:g}, {hi:g}] needs an sd below "
-            f"{(hi - lo) * np.sqrt(m * (1 - m)):.3g}, got {sd:g}")
+    c, sd = prior.mean, prior.sd * scale
+    where = f"a beta prior centred on {c:g} within [{lo:g}, {hi:g}]"
+    if not lo < c < hi:
+        file, key = origins.centre(name)
+        message = (f"{where} needs its centre strictly inside the bounds (set a value inside them, or another "
+                   f"family in [uncertainty.priors.{name}])")
+    else:
+        try:
+            prior.ppf(0.5, bounds)
+            scale_alone = scale > 1
+        except ValueError:
+            scale_alone = False
+        file, key = origins.spread(name, scale_alone=scale_alone)
+        m = (c - lo) / (hi - lo)
+        message = f"{where} needs an sd below {(hi - lo) * np.sqrt(m * (1 - m)):.3g}, got {sd:g}"
+    raise UserError(message if name in key else f"{name}: {message}", file=file, key=key)
 
 
 def _effective(base: Prior | None, table: PriorTable | None, centre: float) -> Prior:
@@ -234,6 +317,66 @@ def priors(params: ParameterSet, settings: UncertaintyTable | None = None) -> di
     return out
 
 
+@dataclass(frozen=True)
+class JointTrend:
+    """The jointly estimated trend parameters (:data:`model.blocks.trend.JOINT`) as one normal.
+
+    Correlation from the OLS covariance of :func:`model.blocks.trend.estimate`, centres and sds
+    from the priors (sds times ``scale``): :math:`x = \\mu + L z` with :math:`L` the Cholesky factor
+    of the covariance and :math:`z` standard normal.  Both analyses truncate it to the
+    parameters' bounds, each as its sampling scheme allows: the Monte Carlo by rejection
+    (:meth:`sample`), the Sobol analysis, which needs a deterministic map from the unit cube, by
+    clipping (:meth:`ppf`: a row beyond a bound takes the bound, so the bound gets the
+    probability mass beyond it).  At the default priors every bound lies more than 8 sds from
+    its centre, so neither ever binds.
+    """
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    chol: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+
+    @classmethod
+    def of(cls, priors: Mapping[str, Prior], params: ParameterSet, scale: float) -> JointTrend | None:
+        """The trend parameters among ``priors`` with normal priors, or ``None`` if fewer than two
+        (then each is drawn alone from its prior)."""
+        names = tuple(n for n in JOINT if n in priors and priors[n].dist == "normal")
+        if len(names) < 2:
+            return None
+        reg = params.registry
+        cov = estimate().cov.loc[list(names), list(names)].to_numpy()
+        corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
+        sd = np.array([priors[j].sd for j in names]) * scale
+        chol = np.linalg.cholesky(corr) * sd[:, None]
+        return cls(names, np.array([priors[j].mean for j in names]), chol,
+                   np.array([reg[j].bounds[0] for j in names]), np.array([reg[j].bounds[1] for j in names]))
+
+    def values(self, z: np.ndarray) -> np.ndarray:
+        """Parameter rows ``(n, k)`` from standard-normal rows ``z``, before truncation."""
+        return self.mean + z @ self.chol.T
+
+    def sample(self, rng: np.random.Generator, n: int) -> dict[str, np.ndarray]:
+        """``n`` draws, ``(n, 1)`` a parameter, truncated to the bounds by rejection (rows outside
+        are drawn again, in at most 100 rounds; then clipped)."""
+        x = self.values(rng.standard_normal((n, len(self.names))))
+        for _ in range(100):  # rounds of rejection, not a loop over draws
+            bad = np.flatnonzero(np.any((x < self.lo) | (x > self.hi), axis=1))
+            if bad.size == 0:
+                break
+            x[bad] = self.values(rng.standard_normal((bad.size, len(self.names))))
+        return self._columns(np.clip(x, self.lo, self.hi))
+
+    def ppf(self, u: np.ndarray) -> dict[str, np.ndarray]:
+        """The parameters at unit-cube rows ``u`` ``(n, k)``, strictly inside (0, 1): ``z`` is the
+        standard normal inverse CDF of ``u``, and the values are clipped to the bounds; ``(n, 1)`` a
+        parameter."""
+        return self._columns(np.clip(self.values(special.ndtri(u)), self.lo, self.hi))
+
+    def _columns(self, x: np.ndarray) -> dict[str, np.ndarray]:
+        return {j: x[:, i : i + 1] for i, j in enumerate(self.names)}
+
+
 def _stream(seed: int, label: str) -> np.random.Generator:
     """A generator for one label (a parameter, the trend group, the shocks) under ``seed``."""
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(label.encode()),)))
@@ -242,16 +385,17 @@ def _stream(seed: int, label: str) -> np.random.Generator:
 class _Sampler:
     """Draws parameters in rounds from per-label streams (so rejection redraws continue them)."""
 
-    def __init__(self, params: ParameterSet, settings: UncertaintyTable, seed: int, file: str | None) -> None:
+    def __init__(self, params: ParameterSet, settings: UncertaintyTable, seed: int, origins: Origins) -> None:
         self.params = params
-        self.settings = settings
-        self.file = file
+        self.origins = origins
         self.priors = priors(params, settings) if settings.draw_parameters else {}
         self.scale = settings.scale
-        joint = [n for n in JOINT if n in self.priors and self.priors[n].dist == "normal"]
-        self.joint = joint if len(joint) >= 2 else []
-        self.streams = {n: _stream(seed, n) for n in self.priors if n not in self.joint}
+        self.joint = JointTrend.of(self.priors, params, self.scale)
+        joint = self.joint.names if self.joint else ()
+        self.streams = {n: _stream(seed, n) for n in self.priors if n not in joint}
         self.streams["trend"] = _stream(seed, "trend")
+        for name, prior in self.priors.items():
+            check_prior(name, prior, params.registry[name].bounds, self.scale, origins)
 
     @property
     def drawn(self) -> tuple[str, ...]:
@@ -260,43 +404,13 @@ class _Sampler:
 
     def draw(self, n: int) -> dict[str, np.ndarray]:
         reg = self.params.registry
-        out: dict[str, np.ndarray] = {}
-        for name, prior in self.priors.items():
-            if name in self.joint:
-                continue
-            try:
-                x = prior.sample(self.streams[name], n, reg[name].bounds, center=prior.mean, scale=self.scale)
-            except ValueError:
-                overridden = name in self.settings.priors
-                key = (f"uncertainty.priors.{name}" if overridden
-                       else "uncertainty.scale" if self.scale != 1 else f"parameters.{name}")
-                raise UserError(f"{name}: " + _beta_message(reg[name].bounds, prior.mean, prior.sd * self.scale),
-                                file=self.file, key=key) from None
-            out[name] = x[:, None]
+        joint = self.joint.names if self.joint else ()
+        out = {name: prior.sample(self.streams[name], n, reg[name].bounds, center=prior.mean,
+                                  scale=self.scale)[:, None]
+               for name, prior in self.priors.items() if name not in joint}
         if self.joint:
-            out.update(self._draw_joint(n))
+            out.update(self.joint.sample(self.streams["trend"], n))
         return out
-
-    def _draw_joint(self, n: int) -> dict[str, np.ndarray]:
-        """The jointly estimated trend parameters: normal with the OLS correlation, the priors' sds
-        (times ``scale``), truncated to the bounds by rejection."""
-        reg = self.params.registry
-        cov = estimate().cov.loc[self.joint, self.joint].to_numpy()
-        corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
-        sd = np.array([self.priors[j].sd for j in self.joint]) * self.scale
-        mean = np.array([self.priors[j].mean for j in self.joint])
-        chol = np.linalg.cholesky(corr) * sd[:, None]
-        lo = np.array([reg[j].bounds[0] for j in self.joint])
-        hi = np.array([reg[j].bounds[1] for j in self.joint])
-        rng = self.streams["trend"]
-        x = mean + rng.standard_normal((n, len(mean))) @ chol.T
-        for _ in range(100):  # rounds of rejection, not a loop over draws
-            bad = np.flatnonzero(np.any((x < lo) | (x > hi), axis=1))
-            if bad.size == 0:
-                break
-            x[bad] = mean + rng.standard_normal((bad.size, len(mean))) @ chol.T
-        x = np.clip(x, lo, hi)
-        return {j: x[:, i : i + 1] for i, j in enumerate(self.joint)}
 
 
 def draw_parameters(
@@ -320,7 +434,7 @@ def draw_parameters(
         Drawn parameters only; the others keep their values in ``params``.
     """
     settings = settings or UncertaintyTable()
-    return _Sampler(params, settings, seed, None).draw(n)
+    return _Sampler(params, settings, seed, Origins(settings)).draw(n)
 
 
 def _n_shock_quarters() -> int:
@@ -349,8 +463,9 @@ def draw_innovations(n: int, span: Span, *, seed: int) -> np.ndarray:
 def _settings(scenario: Scenario, **overrides: Any) -> UncertaintyTable:
     base = scenario.uncertainty or UncertaintyTable()
     changes = {k: v for k, v in overrides.items() if v is not None}
-    if "draws" in changes and not (isinstance(changes["draws"], int) and 0 < changes["draws"] <= 200_000):
-        raise UserError(f"expected a whole number of draws from 1 to 200000, got {changes['draws']!r}", key="draws")
+    if "draws" in changes and not (isinstance(changes["draws"], int) and 0 < changes["draws"] <= MAX_DRAWS):
+        raise UserError(f"expected a whole number of draws from 1 to {MAX_DRAWS}, got {changes['draws']!r}",
+                        key="draws")
     if "seed" in changes and not (isinstance(changes["seed"], int) and changes["seed"] >= 0):
         raise UserError(f"expected a non-negative whole number, got {changes['seed']!r}", key="seed")
     if "scale" in changes and not (np.isfinite(changes["scale"]) and 0 <= changes["scale"] <= 10):
@@ -370,12 +485,13 @@ def _progress(total: int, desc: str, enabled: bool | None) -> Any:
 
 
 def _draw_and_solve(
-    params: ParameterSet, settings: UncertaintyTable, file: str | None, progress: bool | None, name: str
+    params: ParameterSet, settings: UncertaintyTable, origins: Origins, progress: bool | None, name: str
 ) -> tuple[dict[str, np.ndarray], int, tuple[str, ...]]:
     """Draw ``settings.draws`` accepted parameter sets, each re-calibrated; return them, the
     number of draws tried and the names drawn."""
     n = settings.draws
-    sampler = _Sampler(params, settings, settings.seed, file)
+    file = origins.file
+    sampler = _Sampler(params, settings, settings.seed, origins)
     base = {k: np.full((1, 1), v) for k, v in params.theta().items()}
     if not sampler.drawn:  # nothing varies: every draw is the calibrated point
         return {k: np.broadcast_to(v, (n, 1)) for k, v in base.items()}, n, ()
@@ -460,7 +576,8 @@ def simulate_draws(
     for t in settings.thresholds or DEFAULT_THRESHOLDS:
         check_threshold(t, scenario.horizon, file=scenario.path, key="thresholds")
     point = run(scenario, params=params)
-    theta, tried, drawn = _draw_and_solve(point.params, settings, scenario.path, progress, scenario.name)
+    origins = Origins.of(scenario, point.params, settings)
+    theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name)
     return _simulate(point, settings, theta, tried, drawn, innovations)
 
 
@@ -477,16 +594,18 @@ def _simulate(
     innovations = np.asarray(innovations, dtype=float)
     if innovations.shape != (n, span.n):
         raise ValueError(f"innovations must have shape {(n, span.n)}, got {innovations.shape}")
-    paths = simulate(theta, replace(inputs, noise=_forecast_gap(point.params, settings, innovations, span)))
+    paths = simulate(theta, replace(inputs, noise=forecast_gap(point.params, settings, innovations, span)))
     solved = solved_per_draw(point.params) if drawn else ()
     return Draws(scenario, point, settings, theta, innovations, paths, span, tried, drawn, solved)
 
 
-def _forecast_gap(params: ParameterSet, settings: UncertaintyTable, innovations: np.ndarray, span: Span) -> np.ndarray:
-    """The forecast-shock gap ``(n, T)`` in percent from ``innovations`` (see :func:`stochastic_gap`)."""
-    sd = params["shock_sd"] * settings.scale * settings.draw_shocks
-    shock_theta = {"shock_sd": np.full((1, 1), sd), "shock_ar": np.full((1, 1), params["shock_ar"])}
-    return stochastic_gap(shock_theta, innovations, span, SHOCK_START)
+def forecast_gap(params: ParameterSet, settings: UncertaintyTable, innovations: np.ndarray, span: Span) -> np.ndarray:
+    """The forecast-shock gap ``(n, T)`` in percent of trend from standard-normal ``innovations``
+    ``(n, T)`` over ``span``: :func:`model.blocks.shock.stochastic_gap` from 2020Q3 at ``params``'
+    ``shock_ar`` and ``shock_annual_sd``, its innovation sd times ``scale`` (zero without
+    ``draw_shocks``)."""
+    shock_theta = {k: np.full((1, 1), params[k]) for k in ("shock_annual_sd", "shock_ar")}
+    return stochastic_gap(shock_theta, innovations, span, SHOCK_START, scale=settings.scale * settings.draw_shocks)
 
 
 # -- results -----------------------------------------------------------------------------------
@@ -584,7 +703,7 @@ class Draws:
         """The exogenous inputs of the draws: the scenario's levers and shocks, and the forecast-shock
         gap ``(n, T)`` (``simulate(self.theta, self.inputs())`` gives :attr:`paths`)."""
         return replace(self.scenario.inputs(),
-                       noise=_forecast_gap(self.results.params, self.settings, self.innovations, self.span))
+                       noise=forecast_gap(self.results.params, self.settings, self.innovations, self.span))
 
     def values(self, variable: str, period: str) -> np.ndarray:
         """Every draw's value of ``variable`` in ``period`` (a year or a quarter), ``(n,)``."""

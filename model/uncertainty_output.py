@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from model.blocks.shock import innovation_sd
 from model.uncertainty import FAN_PERCENTILES, SHOCK_START, Draws, priors
 
 __all__ = ["FAN_FIGURES", "report_section", "summary_section", "write_fan_csv", "write_files"]
@@ -68,11 +69,20 @@ def summary_section(draws: Draws) -> dict[str, Any]:
         "parameters_drawn": list(draws.drawn),
         "parameters_solved_per_draw": list(draws.solved),
         "priors_set_in_scenario": {k: v.model_dump(exclude_none=True) for k, v in s.priors.items()},
-        "forecast_shock": {"start": SHOCK_START, "ar": draws.results.params["shock_ar"],
-                           "sd": draws.results.params["shock_sd"] * s.scale * s.draw_shocks},
+        "forecast_shock": _forecast_shock(draws),
         "fan": fan_by_year,
         "probabilities": draws.probabilities().to_dict(orient="records"),
     }
+
+
+def _forecast_shock(draws: Draws) -> dict[str, Any]:
+    """The forecast-shock process as drawn: AR coefficient, the sd it adds to annual growth (pp)
+    and its innovation sd (% of trend), both times ``scale`` (zero without ``draw_shocks``)."""
+    s = draws.settings
+    p = draws.results.params
+    k = s.scale * s.draw_shocks
+    return {"start": SHOCK_START, "ar": p["shock_ar"], "annual_growth_sd": p["shock_annual_sd"] * k,
+            "innovation_sd": float(innovation_sd(p["shock_annual_sd"], p["shock_ar"])) * k}
 
 
 def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
@@ -93,9 +103,11 @@ def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
          "source": [pri[n].source.replace("|", "/") for n in drawn]},
         index=pd.Index(drawn, name="parameter"),
     )
-    shocks = (f"forecast shocks from {SHOCK_START} (an AR(1) output gap, coefficient {p['shock_ar']:g}, "
-              f"innovation sd {p['shock_sd'] * s.scale:.3g}% of trend, estimated from the 2012-2019 "
-              "trend residuals)") if s.draw_shocks and s.scale > 0 else "no forecast shocks"
+    shock = _forecast_shock(draws)
+    shocks = (f"forecast shocks from {SHOCK_START} (an AR(1) output gap, coefficient {p['shock_ar']:g}, that adds "
+              f"{shock['annual_growth_sd']:.3g} pp to the sd of annual growth, as the 2012-2019 trend residuals "
+              f"do: innovation sd {shock['innovation_sd']:.3g}% of trend)"
+              ) if s.draw_shocks and s.scale > 0 else "no forecast shocks"
     params = ("of the uncertain parameters, from their priors centred on this run's values,"
               if draws.drawn else "without parameter uncertainty")
     accepted = ("every draw could" if draws.tried == draws.n else

@@ -73,6 +73,11 @@ def test_batched_recalibration_agrees_with_the_scipy_calibration():
     assert np.allclose(target_values(solved), observed, atol=1e-3)
 
 
-def test_calibration_is_cached_by_parameter_set():
+def test_calibration_is_cached_by_parameter_set_and_returns_its_own_tables():
     a = calibrate(default_params())
-    assert calibrate(default_params()) is a
+    hits = calibrate.cache_info().hits
+    b = calibrate(default_params())
+    assert calibrate.cache_info().hits == hits + 1
+    assert b.params is a.params
+    b.fit.loc[0, "observed"] = -1.0  # a user's edit stays in that user's copy
+    assert calibrate(default_params()).fit.loc[0, "observed"] == 7388.0

@@ -134,3 +134,25 @@ def test_a_run_that_fails_halfway_leaves_earlier_results_untouched(tmp_path, mon
 def test_results_stay_inside_the_results_folder(tmp_path):
     assert main(["run", "--quiet", "--out", str(tmp_path / "res"), _bad(tmp_path, 'name = "ok-name_1"\n')]) == 0
     assert [p.relative_to(tmp_path).as_posix() for p in (tmp_path / "res").iterdir()] == ["res/ok-name_1"]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--quiet", "--out", "{file}"],
+        ["run", "--quiet", "--out", "{file}/sub"],
+        ["compare", "scenarios/h2_plan.toml", "--quiet", "--out", "{file}/sub"],
+        ["solve", "scenarios/h2_plan.toml", "--target", "gdp_real_yoy_ytd@2020Q4=5", "--instrument",
+         "consumption_events", "--quiet", "--out", "{file}/x.toml"],
+    ],
+    ids=["run-file", "run-under-file", "compare-under-file", "solve-under-file"],
+)
+def test_an_output_path_blocked_by_a_file_is_one_line(tmp_path, capsys, argv):
+    blocker = tmp_path / "afile"
+    blocker.write_text("keep me", encoding="utf-8")
+    code = main([a.replace("{file}", str(blocker)) for a in argv])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"--out: cannot write {blocker}" in err and "is a file, not a folder" in err
+    assert blocker.read_text(encoding="utf-8") == "keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["afile"]

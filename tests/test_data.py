@@ -113,6 +113,22 @@ def test_lever_history_after_h1_is_rejected(tmp_path):
         load_data(d)
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('tax_fee_relif,amount,2020Q1,10,亿元,"x"', "lever 'tax_fee_relif' is not one of"),
+        ('tax_fee_relief,amout,2020Q1,10,亿元,"x"', "field 'amout': the history of tax_fee_relief is its 'amount'"),
+        ('consumption_events,subsidy,2020Q1,10,万元,"x"', "unit '万元': lever amounts are in 亿元"),
+    ],
+)
+def test_lever_history_rows_must_match_the_lever_registry(tmp_path, line, message):
+    d = _copy(tmp_path)
+    _append(d / "levers_h1.csv", line)
+    with pytest.raises(UserError, match="levers_h1.csv: row 5") as err:
+        load_data(d)
+    assert message in str(err.value)
+
+
 def test_missing_data_file(tmp_path):
     with pytest.raises(UserError, match="observations.csv: file not found"):
         load_data(tmp_path)

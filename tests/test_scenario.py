@@ -83,6 +83,7 @@ BAD = [
     ('[levers.tax_fee_relief]\namount = { 2020Q7 = 10.0 }\n', "'2020Q7' is not a quarter like 2020Q3"),
     ('[levers.major_projects]\ntotal = -5.0\nstart = "2020Q3"\nend = "2021Q4"\n', "levers.major_projects.total: Input should be greater than or equal to 0, got -5.0"),
     ('[levers.major_projects]\ntotal = 100.0\n', "a programme total needs start and end quarters"),
+    ('[levers.major_projects]\nstart = "2020Q3"\nend = "2021Q4"\n', "start and end phase a programme total"),
     ('[levers.consumption_events]\nsubsidy_per_event = nan\n', "levers.consumption_events.subsidy_per_event: expected a finite number"),
     ('[parameters]\nprojects_multiplier = 9.0\n', "parameters.projects_multiplier: 9 is outside the bounds [0, 3]"),
     ('[parameters]\nproject_multiplier = 1.0\n', "parameters.project_multiplier: unknown parameter 'project_multiplier'; did you mean 'projects_multiplier'?"),

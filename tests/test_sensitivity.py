@@ -1,6 +1,7 @@
 """Sobol indices of full-year 2020 growth and revenue (issue 4)."""
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ from scipy import stats
 from model.cli import main
 from model.parameters import Prior
 from model.scenario import UncertaintyTable, load_scenario
-from model.sensitivity import _ppf, sobol
+from model.sensitivity import sobol
 
 H2 = "scenarios/h2_plan.toml"
 RECOVERY_OR_TREND = {"trend", "shock_rest_decay", "shock_rest_persistent", "shock_persistent_decay",
@@ -27,7 +28,7 @@ def test_indices_are_complete_and_sum_sensibly(sens):
     factors = set(gdp.factor)
     assert len(gdp) == len(rev) == len(factors)
     assert {"trend", "forecast_shocks", "tax_buoyancy", "relief_multiplier"} <= factors
-    assert not {"trend_growth_2020", "shock_rest_depth", "shock_sd"} & factors  # grouped, solved, known
+    assert not {"trend_growth_2020", "shock_rest_depth", "shock_annual_sd"} & factors  # grouped, solved, known
     assert sens.rows == 256 * (len(factors) + 2)
     assert sens.missed == 0
     for part in (gdp, rev):
@@ -68,10 +69,36 @@ def test_same_seed_same_indices_and_shocks_off_removes_their_group():
 def test_inverse_cdf_mapping_draws_the_same_distribution_as_the_monte_carlo(prior):
     bounds = (0.0, 1.0)
     u = (np.arange(4000) + 0.5) / 4000
-    mapped = _ppf(prior, u, bounds, 1.0)
+    mapped = prior.ppf(u, bounds)
     sampled = prior.sample(np.random.default_rng(0), 4000, bounds)
     assert stats.ks_2samp(mapped, sampled).pvalue > 0.01
     assert np.all(np.diff(mapped) >= 0) and bounds[0] <= mapped.min() and mapped.max() <= bounds[1]
+    if prior.dist != "beta":  # drawn by inversion: the same uniforms give the same draws
+        np.testing.assert_array_equal(prior.sample(np.random.default_rng(3), 500, bounds, center=0.4, scale=0.5),
+                                      prior.ppf(np.random.default_rng(3).random(500), bounds, center=0.4, scale=0.5))
+    assert np.all(prior.ppf(u, bounds, center=0.4, scale=0.0) == 0.4)
+
+
+def test_joint_trend_draws_agree_between_the_monte_carlo_and_the_unit_cube_map():
+    from model.parameters import default_params
+    from model.uncertainty import JointTrend, priors
+
+    p = default_params()
+    trend = JointTrend.of(priors(p), p, 1.0)
+    mc = trend.sample(np.random.default_rng(1), 20_000)
+    cube = trend.ppf(np.random.default_rng(2).random((20_000, len(trend.names))))
+    for name in trend.names:
+        assert stats.ks_2samp(mc[name][:, 0], cube[name][:, 0]).pvalue > 0.001, name
+    a = np.hstack([mc[n] for n in trend.names])
+    b = np.hstack([cube[n] for n in trend.names])
+    np.testing.assert_allclose(np.corrcoef(a, rowvar=False), np.corrcoef(b, rowvar=False), atol=0.03)
+    # at bounds within reach (here one sd above the centres): rejection keeps the Monte Carlo
+    # inside them with the normal's shape; the unit-cube map clips, putting the mass beyond on them
+    near = replace(trend, hi=trend.mean + np.sqrt((trend.chol**2).sum(axis=1)))
+    mc = np.hstack(list(near.sample(np.random.default_rng(1), 20_000).values()))
+    cube = np.hstack(list(near.ppf(np.random.default_rng(2).random((20_000, 3))).values()))
+    assert np.all(mc <= near.hi) and np.all(cube <= near.hi)
+    assert not np.any(mc == near.hi) and np.all(np.mean(cube == near.hi, axis=0) > 0.1)
 
 
 def test_cli_sensitivity_writes_its_folder_and_a_later_run_keeps_it_only_while_valid(tmp_path, capsys):
@@ -94,7 +121,8 @@ def test_cli_sensitivity_writes_its_folder_and_a_later_run_keeps_it_only_while_v
 @pytest.mark.parametrize(("args", "message"), [
     (["--samples", "100"], "error: --samples: expected a power of two of at least 16, got 100"),
     (["--samples", "8"], "error: --samples: expected a power of two of at least 16, got 8"),
-    (["--seed", "-2"], "error: --seed: expected a non-negative seed, got -2"),
+    (["--seed", "-2"], "error: --seed: expected a non-negative whole number, got '-2'"),
+    (["--seed", "x"], "error: --seed: expected a non-negative whole number, got 'x'"),
     (["--set", "tax_buoyancy=9"], "error: --set tax_buoyancy: 9 is outside the bounds"),
 ])
 def test_cli_sensitivity_errors_are_one_line(tmp_path, capsys, args, message):

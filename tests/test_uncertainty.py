@@ -218,6 +218,45 @@ def test_explicit_innovations_make_a_run_deterministic_and_shocks_start_in_2020q
     assert np.all(zero.paths["gap_rest"][:, draws.span.index("2020Q3"):] != draws.paths["gap_rest"][:, draws.span.index("2020Q3"):])
 
 
+def test_the_forecast_gap_adds_the_target_annual_growth_sd_whatever_its_ar_coefficient():
+    """``shock_annual_sd`` is the sd that the stationary AR(1) gap adds to annual growth, the change
+    in a year's mean gap (model.blocks.shock.growth_sd_factor); at every ``shock_ar`` the simulated
+    sd matches it.  n = 20,000 draws: the sd's relative standard error is 1/sqrt(2n) = 0.5%, so 2.5%
+    is five standard errors."""
+    from model.blocks.shock import stochastic_gap
+    from model.periods import Span
+
+    span = Span(1990, 2025)  # 33 years of burn-in before the measured years: the gap is stationary
+    target = default_params()["shock_annual_sd"]
+    e = np.random.default_rng(2024).standard_normal((20_000, span.n))
+    for ar in (0.2, 0.5, 0.9):
+        gap = stochastic_gap({"shock_annual_sd": target, "shock_ar": ar}, e, span, "1990Q1")
+        annual = gap.reshape(len(e), -1, 4).mean(axis=2)  # (n, years)
+        growth = annual[:, -1] - annual[:, -2]  # 2025 over 2024, pp
+        assert growth.std() == pytest.approx(target, rel=0.025), ar
+    doubled = stochastic_gap({"shock_annual_sd": target, "shock_ar": 0.9}, e, span, "1990Q1", scale=2.0)
+    np.testing.assert_allclose(doubled, 2 * stochastic_gap({"shock_annual_sd": target, "shock_ar": 0.9}, e, span,
+                                                           "1990Q1"))
+
+
+def test_default_forecast_shock_keeps_the_innovation_sd_the_model_always_used():
+    """Before the registry held the annual-growth sd it held the innovation sd at shock_ar = 0.5,
+    0.953 (rounded); the default reproduces it exactly, so default runs keep their numbers."""
+    from model.blocks.shock import growth_sd_factor, innovation_sd
+
+    p = default_params()
+    assert p["shock_ar"] == 0.5
+    assert float(innovation_sd(p["shock_annual_sd"], 0.5)) == 0.953
+    assert p["shock_annual_sd"] == pytest.approx(estimate().resid_sd, abs=1e-5)  # the trend residual sd
+    i = np.arange(8)
+    c = np.r_[np.full(4, -0.25), np.full(4, 0.25)]
+    for ar in (0.0, 0.2, 0.5, 0.9, 0.95):  # the closed form against c' R c
+        r = ar ** np.abs(np.subtract.outer(i, i)) / (1.0 - ar**2)
+        assert float(growth_sd_factor(ar)) == pytest.approx(np.sqrt(c @ r @ c), rel=1e-12)
+    np.testing.assert_allclose(growth_sd_factor(np.array([[0.2], [0.9]])).ravel(),
+                               [growth_sd_factor(0.2), growth_sd_factor(0.9)])
+
+
 def test_common_random_numbers_across_scenarios_with_the_same_parameters(draws):
     base = simulate_draws("scenarios/baseline.toml", draws=N, seed=SEED, progress=False)
     for name in draws.drawn:
@@ -299,7 +338,12 @@ def test_cli_uses_the_scenario_uncertainty_table_and_overrides_it(tmp_path):
         ("priors.voucher_levrage = { sd = 1.0 }", "uncertainty.priors.voucher_levrage: unknown parameter 'voucher_levrage'; did you mean 'voucher_leverage'?"),
         ("priors.tax_buoyancy = { sd = -0.1 }", "uncertainty.priors.tax_buoyancy.sd: Input should be greater than or equal to 0"),
         ("priors.shock_rest_depth = { sd = 1.0 }", "uncertainty.priors.shock_rest_depth: this parameter is solved in every draw"),
-        ("priors.shock_rest_persistent = { mean = 0.0 }", "a beta prior needs its centre strictly inside the bounds"),
+        ("priors.shock_rest_persistent = { mean = 0.0 }", "uncertainty.priors.shock_rest_persistent.mean: a beta prior "
+         "centred on 0 within [0, 0.6] needs its centre strictly inside the bounds"),
+        ("priors.shock_rest_persistent = { sd = 0.5 }", "uncertainty.priors.shock_rest_persistent.sd: a beta prior "
+         "centred on 0.1 within [0, 0.6] needs an sd below 0.224, got 0.5"),
+        ("priors.shock_annual_sd = { sd = 0.5 }", "uncertainty.priors.shock_annual_sd: this parameter is not drawn: it "
+         "is treated as known (its forecast-shock sd is scaled by uncertainty.scale)"),
         ("priors.tax_buoyancy = { dsit = 'normal' }", "uncertainty.priors.tax_buoyancy.dsit: unknown key; did you mean 'dist'?"),
         ("scale = 5", "uncertainty.scale: shock_rest_decay: a beta prior centred on 0.15"),
         ("scale = -1", "uncertainty.scale: Input should be greater than or equal to 0"),
@@ -321,9 +365,11 @@ def test_bad_uncertainty_settings_give_one_line_errors(tmp_path, capsys, body, m
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--draws", "0"], "error: --draws: expected a positive number of draws, got 0"),
-        (["--draws", "-5"], "error: --draws: expected a positive number of draws, got -5"),
-        (["--draws", "many"], "invalid int value: 'many'"),
+        (["--draws", "0"], "error: --draws: expected a positive whole number of draws, got '0'"),
+        (["--draws", "-5"], "error: --draws: expected a positive whole number of draws, got '-5'"),
+        (["--draws", "many"], "error: --draws: expected a positive whole number of draws, got 'many'"),
+        (["--draws", "300000"], "error: --draws: expected at most 200000 draws, got 300000"),
+        (["--draws", "10", "--seed", "x"], "error: --seed: expected a non-negative whole number, got 'x'"),
         (["--seed", "3"], "error: --seed: needs --draws or an [uncertainty] table"),
         (["--draws", "10", "--threshold", "gdp_real_yoy@2020>>3"], "--threshold: expected VARIABLE@PERIOD>=VALUE"),
         (["--draws", "10", "--threshold", "gdp_real_yoy@2024>=3"], "--threshold: year 2024 is outside the complete years 2020 to 2021"),
@@ -335,6 +381,77 @@ def test_bad_command_line_uncertainty_options_give_one_line_errors(tmp_path, cap
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err, err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("args", [["--draws", "abc"], ["--draws", "0"], ["--draws", "2.5"], ["--draws", "200001"],
+                                  ["--draws", "10", "--seed", "-1"], ["--draws", "10", "--seed", "1e3"]])
+def test_run_and_compare_check_draws_and_seed_alike(tmp_path, capsys, args):
+    errors = []
+    for command in ("run", "compare"):
+        assert main([command, H2, "--out", str(tmp_path / command), "--quiet", *args]) == 2
+        errors.append(capsys.readouterr().err)
+    assert errors[0] == errors[1] and errors[0].count("\n") == 1, errors
+    assert errors[0].startswith(f"error: {args[-2]}: expected ")
+
+
+def test_max_draws_is_one_limit_for_the_table_the_api_and_the_command_line():
+    from model.cli_uncertainty import parse_draws
+    from model.scenario import MAX_DRAWS
+
+    assert parse_draws(str(MAX_DRAWS)) == MAX_DRAWS
+    with pytest.raises(UserError, match=f"at most {MAX_DRAWS} draws"):
+        parse_draws(str(MAX_DRAWS + 1))
+    assert UncertaintyTable(draws=MAX_DRAWS).draws == MAX_DRAWS
+    with pytest.raises(ValueError, match=f"less than or equal to {MAX_DRAWS}"):
+        UncertaintyTable(draws=MAX_DRAWS + 1)
+    with pytest.raises(UserError, match=f"from 1 to {MAX_DRAWS}"):
+        simulate_draws(H2, draws=MAX_DRAWS + 1)
+
+
+def _fixed_at_zero(tmp_path, command):
+    """``command`` with shock_rest_persistent (a beta prior on [0, 0.6]) at 0: set on the command line,
+    in the scenario's [parameters], or both (the scenario's value wins)."""
+    path = tmp_path / "p.toml"
+    path.write_text(f'extends = "{(Path.cwd() / H2).as_posix()}"\n[parameters]\nshock_rest_persistent = 0.0\n',
+                    encoding="utf-8")
+    draws = ["--samples", "16"] if command == "sensitivity" else ["--draws", "50"]
+    return {"--set": [command, H2, *draws, "--set", "shock_rest_persistent=0"],
+            "file": [command, str(path), *draws],
+            "both": [command, str(path), *draws, "--set", "shock_rest_persistent=0.2"]}, path
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "sensitivity"])
+def test_an_invalid_prior_names_where_its_centre_was_set_once(tmp_path, capsys, command):
+    cases, path = _fixed_at_zero(tmp_path, command)
+    expected = {"--set": "error: --set shock_rest_persistent: ",
+                "file": f"error: {path}: parameters.shock_rest_persistent: ",
+                "both": f"error: {path}: parameters.shock_rest_persistent: "}
+    for origin, args in cases.items():
+        out = tmp_path / f"out_{origin}"
+        assert main([*args, "--out", str(out), "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert err == expected[origin] + ("a beta prior centred on 0 within [0, 0.6] needs its centre strictly inside "
+                                          "the bounds (set a value inside them, or another family in "
+                                          "[uncertainty.priors.shock_rest_persistent])\n"), err
+        assert err.count("shock_rest_persistent:") == 1
+        assert not out.exists()
+
+
+def test_an_invalid_prior_spread_is_blamed_on_scale_only_when_scale_alone_breaks_it():
+    from model.parameters import Prior
+    from model.uncertainty import Origins, check_prior
+
+    prior = Prior("beta", 0.15, 0.10)
+    bounds = (0.0, 0.95)
+    origins = Origins(UncertaintyTable(scale=5.0), "x.toml", set_by_user=frozenset({"shock_rest_decay"}))
+    with pytest.raises(UserError) as exc:
+        check_prior("shock_rest_decay", prior, bounds, 5.0, origins)
+    assert str(exc.value).startswith("x.toml: uncertainty.scale: shock_rest_decay: a beta prior centred on 0.15")
+    near = Prior("beta", 0.94, 0.10)  # too wide at scale 1 already: the centre set with --set is to blame
+    with pytest.raises(UserError) as exc:
+        check_prior("shock_rest_decay", near, bounds, 5.0, origins)
+    assert str(exc.value).startswith("--set shock_rest_decay: a beta prior centred on 0.94 within [0, 0.95] needs an sd")
+    check_prior("shock_rest_decay", prior, bounds, 1.0, origins)  # valid: no error
 
 
 def test_draws_object_verbs(draws):

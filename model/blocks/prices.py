@@ -27,7 +27,8 @@ def parameters() -> tuple[Parameter, ...]:
         Parameter(
             "deflator_h1", zj, "%", (-5.0, 10.0),
             source="calibrated to H1 2020 nominal GDP (7388 亿元); prior: Zhejiang's implied H1 2020 "
-            f"deflator, (29087 / 28300) / 1.005 - 1 = {zj}% (data/observations.csv)",
+            f"deflator, (29087 / 28300) / 1.005 - 1 = {zj}% (data/observations.csv); it mixes vintages "
+            "(the 2019 level predates the census revision that raised levels), so it leans high",
             description="GDP deflator inflation in 2020 H1, year on year", block="prices",
             prior=Prior("normal", zj, 1.0, "Zhejiang H1 2020; sd: assumption"), calibrated=True, per_draw=True,
         ),

@@ -13,7 +13,9 @@ come from the national and Zhejiang paths known by mid-2020.  H1 alone cannot te
 trend from a gap that lingers: scenarios may override these parameters.
 
 Scenario shocks (a second wave, an export slump) add gaps of the same shape from their start.
-Forecast uncertainty adds an AR(1) gap from 2020Q3 whose innovations are explicit inputs.
+Forecast uncertainty adds an AR(1) gap from 2020Q3 whose innovations are explicit inputs; its
+innovation sd follows from the annual-growth sd it should add (``shock_annual_sd``, the 2012-2019
+trend residuals) and its AR coefficient.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from model.lags import lag_matrix
 from model.parameters import Parameter, Prior
 from model.periods import Span
 
-__all__ = ["COVID_START", "ShockSpec", "gaps", "parameters", "stochastic_gap"]
+__all__ = ["COVID_START", "ShockSpec", "gaps", "growth_sd_factor", "innovation_sd", "parameters", "stochastic_gap"]
 
 COVID_START = "2020Q1"
 
@@ -101,29 +103,52 @@ def parameters() -> tuple[Parameter, ...]:
         Parameter(
             "shock_ar", 0.5, "per quarter", (0.0, 0.95),
             source="assumption",
-            description="AR(1) coefficient of the forecast-uncertainty gap", block="shock",
+            description="AR(1) coefficient of the forecast-uncertainty gap (its innovation sd follows from "
+            "shock_annual_sd)", block="shock",
         ),
         Parameter(
-            "shock_sd", round(_innovation_sd(0.5), 3), "% of trend", (0.0, 10.0),
-            source="estimated: innovation sd such that the AR(1) gap reproduces the 2012-2019 residual "
-            "sd of annual growth in the trend regression",
-            description="Standard deviation of the quarterly gap innovations", block="shock",
+            "shock_annual_sd", _default_annual_sd(), "pp of annual growth", (0.0, 10.0),
+            source="estimated: residual sd of annual real growth in the 2012-2019 trend regression",
+            description="Standard deviation of annual real growth that the forecast-uncertainty gap adds",
+            block="shock",
         ),
     )
 
 
-def _innovation_sd(ar: float) -> float:
-    """Innovation sd of a stationary AR(1) gap whose annual-growth sd matches the trend residuals.
+_C = np.r_[np.full(4, -0.25), np.full(4, 0.25)]
+_LAG = np.abs(np.subtract.outer(np.arange(8), np.arange(8)))
+_W = np.bincount(_LAG.ravel(), weights=np.outer(_C, _C).ravel(), minlength=8)
+"""Weights of ``ar**k`` in :math:`(1 - a^2)\\, c' R c`: the sums of :math:`c_i c_j` over :math:`|i - j| = k`."""
 
-    Annual growth moves by the change in the year's mean gap, ``c' u`` with ``c = (-1/4 x4, 1/4 x4)``
-    over eight quarters; its variance is ``sigma^2 c' R c`` with ``R_ij = ar^|i-j| / (1 - ar^2)``.
+
+def growth_sd_factor(ar: float | np.ndarray) -> np.ndarray:
+    """Standard deviation of annual growth (pp) per unit innovation sd of a stationary AR(1) gap.
+
+    Annual growth moves by the change in the year's mean gap, :math:`c' u` with
+    :math:`c = (-1/4 \\times 4, 1/4 \\times 4)` over eight quarters; with innovation sd
+    :math:`\\sigma` its variance is :math:`\\sigma^2 c' R c`, :math:`R_{ij} = a^{|i-j|} / (1 - a^2)`.
+    Returns :math:`\\sqrt{c' R c}`, elementwise in ``ar``.
+    """
+    a = np.asarray(ar, dtype=float)
+    return np.sqrt(np.polynomial.polynomial.polyval(a, _W) / (1.0 - a**2))
+
+
+def innovation_sd(annual_sd: float | np.ndarray, ar: float | np.ndarray) -> np.ndarray:
+    """Innovation sd (% of trend) of the AR(1) gap whose annual-growth sd is ``annual_sd`` (pp)."""
+    return np.asarray(annual_sd, dtype=float) / growth_sd_factor(ar)
+
+
+def _default_annual_sd() -> float:
+    """The trend regression's residual sd of annual growth, rounded as the model has applied it.
+
+    The registry used to hold the innovation sd at ``ar = 0.5``, rounded to 0.953 % of trend.  The
+    default is the annual-growth sd that gives exactly that innovation sd at ``ar = 0.5``: 0.991318 pp
+    against the regression's 0.991323 pp, so that default runs keep their numbers to the last digit.
     """
     from model.blocks.trend import estimate
 
-    i = np.arange(8)
-    r = ar ** np.abs(np.subtract.outer(i, i)) / (1.0 - ar**2)
-    c = np.r_[np.full(4, -0.25), np.full(4, 0.25)]
-    return estimate().resid_sd / float(np.sqrt(c @ r @ c))
+    f = float(growth_sd_factor(0.5))
+    return round(estimate().resid_sd / f, 3) * f
 
 
 def _shape(k: np.ndarray, decay: np.ndarray, persistent: np.ndarray, phi: np.ndarray) -> np.ndarray:
@@ -157,15 +182,21 @@ def gaps(
     return digital / 100.0, rest / 100.0
 
 
-def stochastic_gap(theta: dict[str, np.ndarray], innovations: np.ndarray, span: Span, start: str) -> np.ndarray:
+def stochastic_gap(
+    theta: dict[str, np.ndarray], innovations: np.ndarray, span: Span, start: str, *, scale: float = 1.0
+) -> np.ndarray:
     """AR(1) gap in percent from ``start`` on, driven by standard-normal ``innovations`` ``(n, T)``.
 
-    ``u_t = a u_{t-1} + sigma e_t``, zero before ``start``, computed as one matrix product with the
-    lower-triangular matrix of powers of ``a``.
+    ``u_t = a u_{t-1} + s sigma e_t``, zero before ``start``, computed as one matrix product with the
+    lower-triangular matrix of powers of ``a`` (``shock_ar``, the same in every row).  The innovation
+    sd ``sigma`` is the one at which the stationary gap adds ``shock_annual_sd`` pp to the sd of
+    annual growth (:func:`innovation_sd`), so changing ``a`` keeps that sd; ``scale`` (``s``)
+    multiplies it.
     """
     on = (span.since(start) >= 0)[None, :]
-    e = theta["shock_sd"] * innovations * on
     a = np.asarray(theta["shock_ar"], dtype=float).reshape(-1)
-    if np.all(a == a[0]):
-        return e @ lag_matrix(a[0] ** np.arange(span.n))
-    raise ValueError("shock_ar must be the same in every draw")
+    if not np.all(a == a[0]):
+        raise ValueError("shock_ar must be the same in every draw")
+    sigma = innovation_sd(theta["shock_annual_sd"], a[0]) * scale
+    e = sigma * innovations * on
+    return e @ lag_matrix(a[0] ** np.arange(span.n))

@@ -119,7 +119,6 @@ class Lever:
 
     name: ClassVar[str]
     title: ClassVar[str]
-    unit: ClassVar[str] = "亿元"
     config: ClassVar[type[LeverConfig]]
     parameters: ClassVar[tuple[Parameter, ...]]
     history_field: ClassVar[str]

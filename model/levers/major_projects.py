@@ -45,6 +45,8 @@ class MajorProjectsConfig(LeverConfig):
     def _programme(self) -> MajorProjectsConfig:
         if self.total > 0 and (self.start is None or self.end is None):
             raise ValueError("a programme total needs start and end quarters")
+        if "total" not in self.model_fields_set and (self.start is not None or self.end is not None):
+            raise ValueError("start and end phase a programme total: set total (or give an amount path only)")
         for key in ("start", "end"):
             value = getattr(self, key)
             if value is not None:
