@@ -41,7 +41,8 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
 class _Table(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: a TOML true or "160" is not a number; whole numbers are still accepted as floats
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ShockTable(_Table):
@@ -96,7 +97,7 @@ class UncertaintyTable(_Table):
     draw_shocks: bool = True
     """Draw forecast shocks (an AR(1) output gap from 2020Q3 that adds ``shock_annual_sd`` pp to the
     sd of annual growth)."""
-    thresholds: tuple[str, ...] | None = None
+    thresholds: tuple[str, ...] | None = Field(default=None, strict=False)  # a TOML array
     """Probabilities to report, like ``"gdp_real_yoy@2020>=3"``; default: 2020 real growth >= 3%
     and 2020 revenue growth >= 0."""
     priors: dict[str, PriorTable] = {}
@@ -216,16 +217,15 @@ class Scenario(_Table):
         """The levers this scenario sets, by name."""
         return {n: getattr(self.levers, n) for n in LEVERS if getattr(self.levers, n) is not None}
 
-    def inputs(self, *, only: set[str] | None = None) -> Inputs:
-        """Simulation inputs: H1 history plus this scenario's levers (all, or those in ``only``)."""
+    def inputs(self) -> Inputs:
+        """Simulation inputs: H1 history plus this scenario's levers and shocks."""
         from model.simulate import Inputs, history_inputs
 
         span = self.span
         hist = history_inputs(span)
         injections = dict(hist.injections)
         for name, cfg in self.lever_configs().items():
-            if only is None or name in only:
-                injections[name] = injections[name] + LEVERS[name].injection(cfg, span)[None, :]
+            injections[name] = injections[name] + LEVERS[name].injection(cfg, span)[None, :]
         shocks = tuple(
             ShockSpec(n, s.start, s.depth, s.sector, s.decay, s.persistent_share)
             for n, s in self.shocks.items()
@@ -355,9 +355,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """``child`` over ``parent``: tables merge key by key, an empty table replaces (clears) the
+    parent's, everything else is replaced."""
     out = dict(parent)
     for key, value in child.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if isinstance(value, dict) and value and isinstance(out.get(key), dict):
             out[key] = _merge(out[key], value)
         else:
             out[key] = value
@@ -376,9 +378,13 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not isinstance(parent_ref, str):
         raise UserError("expected the path of a scenario file", file=str(path), key="extends")
     parent_path = path.parent / parent_ref
-    if not parent_path.is_file():
+    if not parent_path.exists():
         raise UserError(f"scenario {parent_ref!r} not found beside this file", file=str(path), key="extends")
     parent = _resolve(parent_path, (*seen, path))
+    # a mistake in the parent is reported against the parent's file, not the child's
+    _named(parent, parent_path)
+    _validate({**parent, "name": parent.get("name", parent_path.stem), "path": str(parent_path)},
+              str(parent_path)).check()
     parent.pop("name", None)
     parent.pop("description", None)
     return _merge(parent, data)
@@ -422,6 +428,8 @@ def _one_line(exc: ValidationError, file: str | None) -> UserError:
         return UserError(f"unknown key; {hint}", file=file, key=key)
     if kind == "missing":
         return UserError("required key is missing", file=file, key=key)
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return UserError(f"expected a table, got {err.get('input')!r}", file=file, key=key)
     msg = err["msg"]
     if kind == "finite_number":
         msg = "expected a finite number, got NaN or infinity"
@@ -430,6 +438,15 @@ def _one_line(exc: ValidationError, file: str | None) -> UserError:
     elif msg.startswith("Value error, "):
         msg = msg.removeprefix("Value error, ")
     return UserError(msg, file=file, key=key)
+
+
+def _named(data: dict[str, Any], path: Path) -> None:
+    """Check that a scenario without a ``name`` key has a file name that can serve as one."""
+    if "name" not in data and not NAME_PATTERN.match(path.stem):
+        raise UserError(
+            f"the file name {path.stem!r} cannot serve as the scenario's name (letters, digits, '_' or '-'); "
+            "set name = \"...\" in the file", file=str(path), key="name",
+        )
 
 
 def _validate(data: dict[str, Any], file: str | None) -> Scenario:
@@ -450,6 +467,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """
     path = Path(path)
     data = _resolve(path)
+    _named(data, path)
     data.setdefault("name", path.stem)
     data["path"] = str(path)
     return _validate(data, str(path)).check()

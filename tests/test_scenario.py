@@ -94,6 +94,11 @@ BAD = [
     ('[shocks.wave]\ndepth = 3.0\n', "shocks.wave.start: required key is missing"),
     ('[shocks.wave]\nstart = "2020Q4"\ndepth = 3.0\nsectr = "rest"\n', "shocks.wave.sectr: unknown key; did you mean 'sector'?"),
     ('extends = "nowhere.toml"\n', "extends: scenario 'nowhere.toml' not found beside this file"),
+    ('[levers.tax_fee_relief]\namount = { 2020Q3 = true }\n', "levers.tax_fee_relief.amount.2020Q3: Input should be a valid number"),
+    ('[levers.tax_fee_relief]\namount = { 2020Q3 = "160" }\n', "levers.tax_fee_relief.amount.2020Q3: Input should be a valid number"),
+    ('[parameters]\nrelief_multiplier = true\n', "parameters.relief_multiplier: Input should be a valid number"),
+    ('[levers]\ntax_fee_relief = 5\n', "levers.tax_fee_relief: expected a table, got 5"),
+    ('levers = 5\n', "levers: expected a table, got 5"),
 ]
 
 
@@ -125,3 +130,32 @@ def test_scenario_built_in_code_is_validated_too():
         Scenario(name="x").with_lever("vouchers", subsidy={"2020Q3": 1.0})
     with pytest.raises(UserError, match="outside the scenario window"):
         Scenario(name="x").with_lever("tax_fee_relief", amount={"2019Q3": 1.0})
+
+
+def test_a_child_can_clear_a_parents_path_with_an_empty_table(tmp_path):
+    child = _write(tmp_path, f'extends = "{Path("scenarios/h2_plan.toml").resolve()}"\n'
+                             '[levers.tax_fee_relief]\namount = {}\n', "child.toml")
+    assert load_scenario(child).lever_configs()["tax_fee_relief"].amount == {}
+
+
+def test_a_mistake_in_a_parent_is_reported_against_the_parent(tmp_path):
+    _write(tmp_path, 'horizon = "2030Q4"\n', "parent.toml")
+    child = _write(tmp_path, 'extends = "parent.toml"\nhorizon = "2021Q4"\n', "child.toml")
+    with pytest.raises(UserError) as err:
+        load_scenario(child)
+    assert str(err.value).startswith(f"{tmp_path / 'parent.toml'}: horizon: expected a quarter")
+
+
+def test_extends_pointing_at_a_folder(tmp_path):
+    (tmp_path / "sub").mkdir()
+    child = _write(tmp_path, 'extends = "sub"\n', "child.toml")
+    with pytest.raises(UserError, match="expected a TOML file, found a directory"):
+        load_scenario(child)
+
+
+def test_a_file_name_that_cannot_be_a_name_says_how_to_fix_it(tmp_path):
+    path = _write(tmp_path, 'horizon = "2021Q4"\n', "my plan.toml")
+    with pytest.raises(UserError, match="the file name 'my plan' cannot serve as the scenario's name"):
+        load_scenario(path)
+    path.write_text('name = "my_plan"\nhorizon = "2021Q4"\n', encoding="utf-8")
+    assert load_scenario(path).name == "my_plan"

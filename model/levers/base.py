@@ -50,7 +50,7 @@ Path = Annotated[dict[str, float], AfterValidator(_check_path)]
 class LeverConfig(BaseModel):
     """Base of every lever's scenario table: frozen, unknown keys rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     def periods(self) -> dict[str, list[str]]:
         """Every quarter named in this table, by field, for checking against the scenario's window."""
