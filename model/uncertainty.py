@@ -869,8 +869,7 @@ def paired_draws(
     base = baseline.model_copy(update={"uncertainty": a.settings})
     point = run(base, params=params)
     if point.params == a.results.params:
-        n_span = point.span.n
-        innov = a.innovations[:, :n_span] if n_span <= a.span.n else draw_innovations(a.n, point.span, seed=a.settings.seed)
+        innov = draw_innovations(a.n, point.span, seed=a.settings.seed)  # the same shocks, cut to its span
         b = _simulate(point, a.settings, a.theta, a.tried, a.drawn, innov)
     else:
         b = simulate_draws(base, params=params, progress=progress)
