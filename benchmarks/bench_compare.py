@@ -13,9 +13,9 @@ from pathlib import Path
 from harness import case
 
 import model
-from model.attribution import attribute
-from model.comparison import compare
-from model.goalseek import solve
+from model.analysis.attribution import attribute
+from model.analysis.comparison import compare
+from model.analysis.goalseek import solve
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = model.run(ROOT / "scenarios" / "baseline.toml")

@@ -12,9 +12,9 @@ import numpy as np
 from harness import case
 
 import model
-from model.calibration import calibrate
-from model.parameters import default_params
-from model.simulate import as_theta, simulate
+from model.core.parameters import default_params
+from model.core.simulate import as_theta, simulate
+from model.fitting.calibration import calibrate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = model.load_scenario(ROOT / "scenarios" / "h2_plan.toml")
@@ -30,7 +30,7 @@ def one_run() -> object:
 
 @case("core: one deterministic run with YTD/annual frames (no I/O)", goal=5e-3, repeat=50)
 def one_run_frames() -> object:
-    res = model.results.Results(SCENARIO, calibrate(PARAMS), simulate(THETA, INPUTS), INPUTS.span)
+    res = model.analysis.results.Results(SCENARIO, calibrate(PARAMS), simulate(THETA, INPUTS), INPUTS.span)
     return res.quarterly, res.annual
 
 

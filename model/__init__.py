@@ -11,15 +11,15 @@ China's cumulative year-to-date convention.
 
 from importlib.metadata import PackageNotFoundError, version
 
-from model.calibration import Calibration, calibrate
-from model.comparison import compare
-from model.errors import UserError
-from model.goalseek import solve
-from model.parameters import ParameterSet, default_params
-from model.results import Results, run
-from model.scenario import Scenario, load_scenario
-from model.sensitivity import sobol
-from model.uncertainty import simulate_draws
+from model.analysis.comparison import compare
+from model.analysis.goalseek import solve
+from model.analysis.results import Results, run
+from model.analysis.sensitivity import sobol
+from model.analysis.uncertainty import simulate_draws
+from model.core.errors import UserError
+from model.core.parameters import ParameterSet, default_params
+from model.fitting.calibration import Calibration, calibrate
+from model.inputs.scenario import Scenario, load_scenario
 
 try:
     __version__ = version("hangzhou-scenario-model")

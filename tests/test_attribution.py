@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import model
-import model.attribution as attribution
-from model.attribution import PARAMETERS, SHOCKS, attribute, coalitions, shapley_weights
-from model.comparison import compare
+import model.analysis.attribution as attribution
+from model.analysis.attribution import PARAMETERS, SHOCKS, attribute, coalitions, shapley_weights
+from model.analysis.comparison import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import model.report
+import model.present.report
 from model.cli import main
 
 REQUIRED = ["gdp", "gdp_ytd", "gdp_real_yoy", "gdp_real_yoy_ytd", "digital_core_real_yoy_ytd",
@@ -123,7 +123,7 @@ def test_a_run_that_fails_halfway_leaves_earlier_results_untouched(tmp_path, mon
     def boom(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(model.report, "run_report", boom)
+    monkeypatch.setattr(model.present.report, "run_report", boom)
     with pytest.raises(RuntimeError, match="disk full"):
         main(["run", "--quiet", "--out", str(tmp_path), "--set", "projects_multiplier=1.4"])
     after = {p.name: p.read_bytes() for p in (tmp_path / "h2_plan").iterdir()}

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import model
-import model.briefing
+import model.present.briefing
+from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES, compare
 from model.cli import main
-from model.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES, compare
 
 LEVER_NAMES = ("tax_fee_relief", "major_projects", "consumption_events")
 
@@ -20,7 +20,7 @@ def base() -> model.Results:
 
 
 @pytest.fixture(scope="module")
-def plan(base) -> model.comparison.Comparison:
+def plan(base) -> model.analysis.comparison.Comparison:
     return compare(model.run("scenarios/h2_plan.toml"), base)
 
 
@@ -106,7 +106,7 @@ def test_cost_effectiveness_is_consistent(plan):
 
 
 def test_report_states_each_measure_2020_effect_and_cost_per_point(plan):
-    text = model.briefing.report([plan])
+    text = model.present.briefing.report([plan])
     contrib = plan.contributions().query("period == '2020'").set_index("lever")
     ce = plan.cost_effectiveness().query("period == '2020'").set_index("lever")
     for lever in LEVER_NAMES:
@@ -175,7 +175,7 @@ def test_compare_cli_writes_nothing_when_it_fails(tmp_path, monkeypatch):
     def boom(*_a, **_k):
         raise RuntimeError("figure failed")
 
-    monkeypatch.setattr(model.briefing, "figures", boom)
+    monkeypatch.setattr(model.present.briefing, "figures", boom)
     with pytest.raises(RuntimeError):
         main(["compare", "scenarios/h2_plan.toml", "--quiet", "--out", str(out)])
     assert not out.exists()
@@ -221,7 +221,7 @@ def test_the_headline_table_covers_every_year_of_scenarios_with_different_horizo
     root = Path(__file__).resolve().parent.parent
     short = tmp_path / "short.toml"
     short.write_text(f'extends = "{root / "scenarios" / "h2_plan.toml"}"\nhorizon = "2020Q4"\n', encoding="utf-8")
-    table = model.briefing.headline_table([compare(model.run(short), base), plan])
+    table = model.present.briefing.headline_table([compare(model.run(short), base), plan])
     assert list(table.columns[:4]) == ["indicator", "year", "unit", "baseline"]
     assert len(table) == 8 and table.baseline.notna().all()
     assert table.short.isna().sum() == 4  # no 2021 for a scenario that ends in 2020Q4
@@ -230,7 +230,7 @@ def test_the_headline_table_covers_every_year_of_scenarios_with_different_horizo
 def test_comparisons_written_together_share_a_baseline(plan, tmp_path):
     other = compare(plan.scenario, plan.scenario)
     with pytest.raises(ValueError, match="one baseline"):
-        model.comparison.write_comparisons([plan, other], tmp_path / "x")
+        model.analysis.comparison.write_comparisons([plan, other], tmp_path / "x")
     assert not (tmp_path / "x").exists()
 
 
@@ -249,6 +249,6 @@ def test_plots(plan):
 def test_each_section_of_the_report_shows_only_its_own_figures(plan, base):
     short = compare(model.run(plan.scenario.scenario.renamed("plan")), base)
     names = ["waterfall_h2_plan.png", "waterfall_plan.png", "contributions_plan.png"]
-    text = model.briefing.report([plan, short], names)
+    text = model.present.briefing.report([plan, short], names)
     section = text.split("## `plan` against")[1]
     assert "waterfall_plan.png" in section and "waterfall_h2_plan.png" not in section

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 import model
-import model.briefing
+import model.present.briefing
+from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES, RANGE_COLUMNS, compare
+from model.analysis.uncertainty import difference_fan
 from model.cli import main
-from model.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES, RANGE_COLUMNS, compare
-from model.uncertainty import difference_fan
 
 H2 = "scenarios/h2_plan.toml"
 BASE = "scenarios/baseline.toml"
@@ -33,7 +33,7 @@ def plan(base):
 
 def _fast_figures(monkeypatch):
     """Skip the figures where a test is about the CSV files (they take most of a write)."""
-    monkeypatch.setattr(model.briefing, "figures", lambda comps, directory: [])
+    monkeypatch.setattr(model.present.briefing, "figures", lambda comps, directory: [])
 
 
 # -- the ranges ---------------------------------------------------------------------------------
@@ -156,7 +156,7 @@ def test_api_errors_and_the_fan_plot(plan, base):
 
 
 def test_report_states_the_ranges_of_2020_and_2021_differences_and_of_each_measure(plan):
-    text = model.briefing.report([plan], ["fan_difference_h2_plan.png"])
+    text = model.present.briefing.report([plan], ["fan_difference_h2_plan.png"])
     f = plan.frame().set_index(["period", "variable"])
     for year in ("2020", "2021"):
         g, r = f.loc[(year, "gdp_real_yoy")], f.loc[(year, "revenue")]

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from model.data import DATA_DIR, LAST_OBSERVED, load_data
-from model.errors import UserError
+from model.core.errors import UserError
+from model.inputs.data import DATA_DIR, LAST_OBSERVED, load_data
 
 SHARED_FACTS = Path(__file__).resolve().parents[2] / "shared" / "data" / "facts_through_2020H1.csv"
 

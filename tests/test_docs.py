@@ -4,9 +4,9 @@ import re
 from pathlib import Path
 
 import model
-from model.cli import params_markdown
-from model.levers import REGISTRY as LEVERS
-from model.parameters import default_params
+from model.cli.app import params_markdown
+from model.core.levers import REGISTRY as LEVERS
+from model.core.parameters import default_params
 
 README = Path("README.md").read_text(encoding="utf-8")
 

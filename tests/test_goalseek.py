@@ -6,15 +6,15 @@ import pandas as pd
 import pytest
 
 import model
-from model.calibration import calibrate
+from model.analysis.goalseek import TargetOutOfReach, parse_target, solve
 from model.cli import main
-from model.goalseek import TargetOutOfReach, parse_target, solve
+from model.fitting.calibration import calibrate
 
 H2 = "scenarios/h2_plan.toml"
 
 
 @pytest.fixture(scope="module")
-def one() -> model.goalseek.Solution:
+def one() -> model.analysis.goalseek.Solution:
     return solve(H2, "gdp_real_yoy_ytd@2020Q4=5.0", "consumption_events")
 
 

@@ -4,13 +4,13 @@ import numpy as np
 import pytest
 
 import model
-from model.blocks import base_year, shock, trend
-from model.calibration import calibrate
-from model.indicators import annual, quarterly
-from model.lags import distributed_lag
-from model.levers import REGISTRY as LEVERS
-from model.parameters import default_params
-from model.simulate import Inputs, as_theta, simulate
+from model.core.blocks import base_year, shock, trend
+from model.core.indicators import annual, quarterly
+from model.core.lags import distributed_lag
+from model.core.levers import REGISTRY as LEVERS
+from model.core.parameters import default_params
+from model.core.simulate import Inputs, as_theta, simulate
+from model.fitting.calibration import calibrate
 
 PARAMS = calibrate(default_params()).params
 THETA = as_theta(PARAMS.theta())
@@ -143,7 +143,7 @@ def test_indicator_functions_cover_every_lever_and_stay_finite_after_2019():
 
 
 def test_lever_contributions_and_the_no_policy_path_add_up_to_growth():
-    from model.periods import lagged, ytd_sum
+    from model.core.periods import lagged, ytd_sum
 
     out = simulate(THETA, H2.inputs())
     none = simulate(THETA, Inputs(H2.span))  # trend times one minus the gap

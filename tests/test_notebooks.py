@@ -31,7 +31,7 @@ def test_notebook_runs(path):
 
 def test_results_objects_show_as_html_tables():
     import model
-    from model.uncertainty import simulate_draws
+    from model.analysis.uncertainty import simulate_draws
 
     res = model.run("scenarios/h2_plan.toml")
     objects = [

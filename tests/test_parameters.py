@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from model.blocks import trend
-from model.errors import UserError
-from model.parameters import Prior, default_params, registry
+from model.core.blocks import trend
+from model.core.errors import UserError
+from model.core.parameters import Prior, default_params, registry
 
 
 def test_every_parameter_has_a_unit_bounds_and_a_source():

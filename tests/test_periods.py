@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from model.periods import Span, annual_sum, parse_period, yoy_growth, ytd_growth, ytd_sum
+from model.core.periods import Span, annual_sum, parse_period, yoy_growth, ytd_growth, ytd_sum
 
 positive = arrays(np.float64, st.tuples(st.integers(1, 4), st.sampled_from([8, 12, 16])),
                   elements=st.floats(1.0, 1e4, allow_nan=False))

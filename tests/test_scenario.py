@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 import model
-from model.errors import UserError
-from model.scenario import Scenario, load_scenario
+from model.core.errors import UserError
+from model.inputs.scenario import Scenario, load_scenario
 
 SCENARIOS = sorted(Path("scenarios").glob("*.toml"))
 

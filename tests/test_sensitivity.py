@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from model.analysis.sensitivity import sobol
 from model.cli import main
-from model.parameters import Prior
-from model.scenario import UncertaintyTable, load_scenario
-from model.sensitivity import sobol
+from model.core.parameters import Prior
+from model.inputs.scenario import UncertaintyTable, load_scenario
 
 H2 = "scenarios/h2_plan.toml"
 RECOVERY_OR_TREND = {"trend", "shock_rest_decay", "shock_rest_persistent", "shock_persistent_decay",
@@ -80,8 +80,8 @@ def test_inverse_cdf_mapping_draws_the_same_distribution_as_the_monte_carlo(prio
 
 
 def test_joint_trend_draws_agree_between_the_monte_carlo_and_the_unit_cube_map():
-    from model.parameters import default_params
-    from model.uncertainty import JointTrend, priors
+    from model.analysis.uncertainty import JointTrend, priors
+    from model.core.parameters import default_params
 
     p = default_params()
     trend = JointTrend.of(priors(p), p, 1.0)

@@ -6,13 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model.blocks.trend import JOINT, estimate
-from model.calibration import recalibrate, target_values, targets
-from model.cli import main
-from model.errors import UserError
-from model.parameters import default_params
-from model.scenario import UncertaintyTable, load_scenario
-from model.uncertainty import (
+from model.analysis.uncertainty import (
     difference_fan,
     draw_innovations,
     draw_parameters,
@@ -21,7 +15,13 @@ from model.uncertainty import (
     probability,
     simulate_draws,
 )
-from model.uncertainty_output import write_fan_csv
+from model.cli import main
+from model.core.blocks.trend import JOINT, estimate
+from model.core.errors import UserError
+from model.core.parameters import default_params
+from model.fitting.calibration import recalibrate, target_values, targets
+from model.inputs.scenario import UncertaintyTable, load_scenario
+from model.present.fans import write_fan_csv
 
 N = 2000
 SEED = 11
@@ -109,7 +109,7 @@ def test_recalibration_solves_a_substitute_for_a_fixed_per_draw_parameter():
 
 def test_recalibrate_converges_far_from_the_centre_and_flags_what_it_cannot_fit():
     p = load_scenario(H2).apply(default_params())
-    from model.calibration import calibrate
+    from model.fitting.calibration import calibrate
 
     p = calibrate(p).params
     theta = {k: np.full((3, 1), v) for k, v in p.theta().items()}
@@ -161,7 +161,7 @@ def test_median_is_close_to_the_deterministic_path_with_parameter_uncertainty(dr
 
 
 def test_draws_are_centred_on_the_run_values_with_the_prior_sds():
-    from model.calibration import calibrate
+    from model.fitting.calibration import calibrate
 
     p = calibrate(load_scenario(H2).apply(default_params())).params
     theta = draw_parameters(p, 20_000, seed=3)
@@ -220,11 +220,11 @@ def test_explicit_innovations_make_a_run_deterministic_and_shocks_start_in_2020q
 
 def test_the_forecast_gap_adds_the_target_annual_growth_sd_whatever_its_ar_coefficient():
     """``shock_annual_sd`` is the sd that the stationary AR(1) gap adds to annual growth, the change
-    in a year's mean gap (model.blocks.shock.growth_sd_factor); at every ``shock_ar`` the simulated
+    in a year's mean gap (model.core.blocks.shock.growth_sd_factor); at every ``shock_ar`` the simulated
     sd matches it.  n = 20,000 draws: the sd's relative standard error is 1/sqrt(2n) = 0.5%, so 2.5%
     is five standard errors."""
-    from model.blocks.shock import stochastic_gap
-    from model.periods import Span
+    from model.core.blocks.shock import stochastic_gap
+    from model.core.periods import Span
 
     span = Span(1990, 2025)  # 33 years of burn-in before the measured years: the gap is stationary
     target = default_params()["shock_annual_sd"]
@@ -242,7 +242,7 @@ def test_the_forecast_gap_adds_the_target_annual_growth_sd_whatever_its_ar_coeff
 def test_default_forecast_shock_keeps_the_innovation_sd_the_model_always_used():
     """Before the registry held the annual-growth sd it held the innovation sd at shock_ar = 0.5,
     0.953 (rounded); the default reproduces it exactly, so default runs keep their numbers."""
-    from model.blocks.shock import growth_sd_factor, innovation_sd
+    from model.core.blocks.shock import growth_sd_factor, innovation_sd
 
     p = default_params()
     assert p["shock_ar"] == 0.5
@@ -395,8 +395,8 @@ def test_run_and_compare_check_draws_and_seed_alike(tmp_path, capsys, args):
 
 
 def test_max_draws_is_one_limit_for_the_table_the_api_and_the_command_line():
-    from model.cli_uncertainty import parse_draws
-    from model.scenario import MAX_DRAWS
+    from model.cli.uncertainty import parse_draws
+    from model.inputs.scenario import MAX_DRAWS
 
     assert parse_draws(str(MAX_DRAWS)) == MAX_DRAWS
     with pytest.raises(UserError, match=f"at most {MAX_DRAWS} draws"):
@@ -438,8 +438,8 @@ def test_an_invalid_prior_names_where_its_centre_was_set_once(tmp_path, capsys, 
 
 
 def test_an_invalid_prior_spread_is_blamed_on_scale_only_when_scale_alone_breaks_it():
-    from model.parameters import Prior
-    from model.uncertainty import Origins, check_prior
+    from model.analysis.uncertainty import Origins, check_prior
+    from model.core.parameters import Prior
 
     prior = Prior("beta", 0.15, 0.10)
     bounds = (0.0, 0.95)

@@ -146,7 +146,7 @@ Move a lever's size or a parameter and the paths redraw (needs `ipywidgets`; eac
 re-calibrates, in about a tenth of a second).
 """),
     code("""
-from model.widgets import explore
+from model.present.widgets import explore
 
 explore(plan)
 """),
@@ -310,7 +310,7 @@ draws.plot("revenue_yoy_ytd", ax=axes[1], title="Budget revenue growth, YTD (%)"
 """),
     md("Probabilities of clearing thresholds, and the range of the plan's effect against the baseline:"),
     code("""
-from model.uncertainty import difference_fan
+from model.analysis.uncertainty import difference_fan
 
 print(draws.probabilities(["gdp_real_yoy@2020>=3", "gdp_real_yoy@2020>=5", "revenue_yoy@2020>=0"])
       [["event", "probability"]].to_string(index=False))

@@ -1,0 +1,172 @@
+"""Running a scenario, and the :class:`Results` it returns.
+
+``run(scenario)`` applies the scenario's parameter overrides, calibrates to H1 2020 (cached by
+parameter set), simulates, and returns a :class:`Results` carrying its inputs: the scenario, the
+calibrated parameters and the calibration fit.  Results have a fixed verb set: :meth:`summary`,
+:meth:`to_frame`, :meth:`plot`, :meth:`compare`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from model.core import indicators
+from model.core.parameters import ParameterSet, default_params
+from model.core.periods import Span, last_complete_year, parse_period
+from model.core.simulate import as_theta, simulate
+from model.fitting.calibration import Calibration, calibrate
+from model.inputs.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from model.analysis.comparison import Comparison
+
+__all__ = ["HEADLINE", "REPORT_START", "Results", "run"]
+
+REPORT_START = "2019Q1"
+HEADLINE = ("gdp", "gdp_real_yoy", "digital_core_real_yoy", "revenue", "revenue_yoy")
+"""Annual indicators in the headline table."""
+
+
+@dataclass(frozen=True, eq=False)
+class Results:
+    """One deterministic run of a scenario.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    calibration : Calibration
+        The fit to H1 2020 that this run's parameters come from.
+    paths : dict of ndarray
+        Raw model paths over :attr:`span`, each ``(1, T)``.
+    span : Span
+    """
+
+    scenario: Scenario
+    calibration: Calibration
+    paths: dict[str, np.ndarray]
+    span: Span
+
+    @property
+    def params(self) -> ParameterSet:
+        """The calibrated parameters of this run."""
+        return self.calibration.params
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+    @cached_property
+    def quarterly(self) -> pd.DataFrame:
+        """One row a quarter from 2019Q1 to the horizon (levels in 亿元, growth in %)."""
+        ind = indicators.quarterly(self.paths)
+        frame = pd.DataFrame({k: v[0] for k, v in ind.items()}, index=self.span.periods)
+        return frame.loc[parse_period(REPORT_START) : parse_period(self.scenario.horizon)]
+
+    @cached_property
+    def annual(self) -> pd.DataFrame:
+        """One row a complete calendar year from 2019 to the horizon."""
+        ind = indicators.annual(self.paths)
+        years = pd.Index(np.arange(self.span.first_year, self.span.last_year + 1), name="year")
+        frame = pd.DataFrame({k: v[0] for k, v in ind.items()}, index=years)
+        return frame.loc[2019 : last_complete_year(self.scenario.horizon)]
+
+    def headline(self) -> pd.DataFrame:
+        """The headline table: GDP, real growth, digital-core growth, revenue and its growth, by year
+        from 2020."""
+        return self.annual.loc[2020:, list(HEADLINE)]
+
+    def to_frame(self, kind: str = "quarterly") -> pd.DataFrame:
+        """``quarterly`` or ``annual`` results as a DataFrame (a copy)."""
+        if kind not in ("quarterly", "annual"):
+            raise ValueError("kind must be 'quarterly' or 'annual'")
+        return getattr(self, kind).copy()
+
+    def observed(self) -> pd.DataFrame:
+        """The H1 2020 figures the model was calibrated to: ``variable, period, observed``."""
+        fit = self.calibration.fit
+        return pd.DataFrame(
+            {"variable": fit.target, "period": pd.PeriodIndex(fit.period, freq="Q"), "observed": fit.observed}
+        )
+
+    def summary(self) -> str:
+        """Headline figures and the calibration fit, as text."""
+        head = self.headline().to_string(float_format=lambda x: f"{x:,.2f}")
+        fit = self.calibration.fit[["target", "period", "observed", "model", "error"]]
+        lines = [
+            f"Scenario {self.name}: {self.scenario.description}".rstrip(": "),
+            "",
+            "Calendar years (亿元; growth in %)",
+            head,
+            "",
+            f"H2 2020 real growth (H2 over H2 2019): {self.h2_growth():.2f}%",
+            "",
+            "Calibration to H1 2020 " + ("(all targets met)" if self.calibration.ok else "(TARGETS MISSED)"),
+            fit.to_string(index=False, float_format=lambda x: f"{x:,.3f}"),
+        ]
+        return "\n".join(lines)
+
+    def h2_growth(self, variable: str = "gdp_real") -> float:
+        """Growth of 2020 H2 over 2019 H2, percent."""
+        x = self.paths[variable][0]
+        i = self.span.index("2020Q3")
+        return float(100.0 * (x[i : i + 2].sum() / x[i - 4 : i - 2].sum() - 1.0))
+
+    def plot(self, *columns: str, ax: Axes | None = None, observed: bool = True, **kwargs: Any) -> Axes:
+        """Plot quarterly ``columns`` (default: real GDP growth, quarter and YTD), with observed H1."""
+        from model.present.plotting import plot_paths
+
+        cols = columns or ("gdp_real_yoy", "gdp_real_yoy_ytd")
+        obs = self.observed() if observed else None
+        return plot_paths({self.name: self.quarterly}, cols, observed=obs, ax=ax, **kwargs)
+
+    def write(self, directory: str | Path) -> Path:
+        """Write this run's files into ``directory`` atomically (see :mod:`model.present.output`)."""
+        from model.present.output import write_run
+
+        return write_run(self, Path(directory))
+
+    def compare(self, other: Results) -> Comparison:
+        """This run against ``other`` (the baseline): differences, Shapley contributions of each
+        measure, cost-effectiveness (see :func:`model.analysis.comparison.compare`)."""
+        from model.analysis.comparison import compare
+
+        return compare(self, other)
+
+    def _repr_html_(self) -> str:
+        head = self.headline().to_html(float_format=lambda x: f"{x:,.2f}")
+        fit = self.calibration.fit[["target", "period", "observed", "model", "error"]].to_html(
+            index=False, float_format=lambda x: f"{x:,.3f}"
+        )
+        return (
+            f"<h4>Scenario {self.name}</h4><p>{self.scenario.description}</p>{head}"
+            f"<p>Calibration to H1 2020</p>{fit}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<Results {self.name}: {len(self.quarterly)} quarters to {self.scenario.horizon}>"
+
+
+def run(scenario: Scenario | str | Path, *, params: ParameterSet | None = None) -> Results:
+    """Run ``scenario`` (a :class:`Scenario` or the path of a scenario file).
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+    params : ParameterSet, optional
+        Starting parameters (default: :func:`default_params`).  The scenario's overrides are
+        applied on top, then the free parameters are calibrated to H1 2020.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    calibration = calibrate(scenario.apply(params or default_params()))
+    inputs = scenario.inputs()
+    paths = simulate(as_theta(calibration.params.theta()), inputs)
+    return Results(scenario, calibration, paths, inputs.span)

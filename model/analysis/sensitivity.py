@@ -1,0 +1,418 @@
+"""Global sensitivity: Sobol indices of full-year outcomes to every uncertain input.
+
+Which assumptions matter most for 2020 growth and revenue?  Variance-based (Sobol) indices answer
+over the whole prior range, not only near the point:
+
+* the first-order index :math:`S_i = V[E(Y \\mid X_i)] / V(Y)` is the share of the variance of an
+  output :math:`Y` that factor :math:`X_i` explains alone;
+* the total index :math:`S_{Ti} = E[V(Y \\mid X_{\\sim i})] / V(Y)` adds its interactions: the
+  variance that would remain if every other factor were known.  :math:`S_{Ti} \\ge S_i`, and
+  :math:`\\sum_i S_i \\le 1` (equal when the model is additive).
+
+Set-up.  Factors are the uncertain parameters of the registry, each on the unit cube and mapped
+through its prior's inverse CDF (:meth:`model.core.parameters.Prior.ppf`: the same priors, centres and
+``scale`` as the Monte Carlo of :mod:`model.analysis.uncertainty`, truncated normal, beta on the bounds, or
+uniform).  Sobol indices assume independent factors, so the three jointly estimated trend
+parameters form **one group**, ``trend``: three independent uniforms become standard normals and
+then the correlated trend parameters through the Cholesky factor of their estimated covariance,
+the same joint normal as the Monte Carlo's (:class:`model.analysis.uncertainty.JointTrend`) but clipped to
+the bounds where the Monte Carlo rejects, because the map from the unit cube must be
+deterministic (the bounds lie more than 8 sds away, so neither binds).  The forecast shocks from
+2020Q3 to the end of the last output year form another group, ``forecast_shocks``.  Samples follow
+Saltelli's scheme with a scrambled Sobol' sequence (:func:`SALib.sample.sobol.sample`,
+:math:`N (G + 2)` rows for :math:`G` groups, first and total order only); indices and their 95%
+bootstrap confidence intervals come from :func:`SALib.analyze.sobol.analyze`.
+
+Every sample is re-calibrated to H1 2020 (:func:`model.fitting.calibration.recalibrate`), in batches of
+rows, with no loop over samples.  The Saltelli design must stay complete, so samples that cannot
+meet the targets within bounds are kept at their best fit, not redrawn; their number is reported
+(zero at the default priors).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import special
+
+from model.analysis.results import Results, run
+from model.analysis.uncertainty import (
+    SHOCK_START,
+    JointTrend,
+    Origins,
+    check_prior,
+    forecast_gap,
+    priors,
+)
+from model.core import indicators
+from model.core.errors import UserError
+from model.core.indicators import At, split_at
+from model.core.parameters import ParameterSet, Prior
+from model.core.periods import parse_period
+from model.core.simulate import simulate
+from model.fitting.calibration import recalibrate
+from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["DEFAULT_OUTPUTS", "Sensitivity", "carry_over", "sobol"]
+
+DEFAULT_OUTPUTS = ("gdp_real_yoy@2020", "revenue_yoy@2020")
+"""Full-year 2020 real GDP growth and budget revenue growth."""
+BATCH = 12_000
+"""Rows re-calibrated and simulated at a time (bounds memory; drives the progress bar)."""
+
+
+@dataclass(frozen=True)
+class _Design:
+    """The factors: names on the unit cube, their groups, and how they map to the model."""
+
+    names: tuple[str, ...]
+    groups: tuple[str, ...]
+    priors: dict[str, Prior]
+    joint: JointTrend | None
+    n_shocks: int
+
+    @property
+    def problem(self) -> dict[str, Any]:
+        return {"num_vars": len(self.names), "names": list(self.names), "bounds": [[0.0, 1.0]] * len(self.names),
+                "groups": list(self.groups)}
+
+    @property
+    def factors(self) -> dict[str, tuple[str, ...]]:
+        """Group name to the parameters (or shock quarters) in it, in order."""
+        out: dict[str, list[str]] = {}
+        for n, g in zip(self.names, self.groups, strict=True):
+            out.setdefault(g, []).append(n)
+        return {g: tuple(v) for g, v in out.items()}
+
+
+def _design(params: ParameterSet, settings: UncertaintyTable, quarters: Sequence[str], origins: Origins) -> _Design:
+    pri = priors(params, settings) if settings.draw_parameters else {}
+    pri = {k: v for k, v in pri.items() if v.sd * settings.scale > 0}
+    for name, prior in pri.items():
+        check_prior(name, prior, params.registry[name].bounds, settings.scale, origins)
+    trend = JointTrend.of(pri, params, settings.scale)
+    joint = trend.names if trend else ()
+    names = [n for n in pri if n not in joint]
+    groups = list(names)
+    names += list(joint)
+    groups += ["trend"] * len(joint)
+    shocks = list(quarters) if settings.draw_shocks and settings.scale > 0 else []
+    names += [f"shock_{q}" for q in shocks]  # one innovation a quarter
+    groups += ["forecast_shocks"] * len(shocks)
+    if len(set(groups)) < 2:
+        raise UserError("a sensitivity analysis needs at least two uncertain factors", key="uncertainty")
+    return _Design(tuple(names), tuple(groups), pri, trend, len(shocks))
+
+
+def _map(design: _Design, u: np.ndarray, params: ParameterSet, scale: float) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Unit-cube rows ``u`` to parameter draws ``(rows, 1)`` and shock innovations ``(rows, s)``."""
+    reg = params.registry
+    u = np.clip(u, 1e-12, 1.0 - 1e-12)
+    col = {n: i for i, n in enumerate(design.names)}
+    joint = design.joint.names if design.joint else ()
+    theta = {name: prior.ppf(u[:, col[name]], reg[name].bounds, center=prior.mean, scale=scale)[:, None]
+             for name, prior in design.priors.items() if name not in joint}
+    if design.joint:
+        theta.update(design.joint.ppf(u[:, [col[n] for n in joint]]))
+    shocks = special.ndtri(u[:, [i for i, g in enumerate(design.groups) if g == "forecast_shocks"]])
+    return theta, shocks
+
+
+@dataclass(frozen=True, eq=False)
+class Sensitivity:
+    """Sobol indices of full-year outcomes of one scenario.
+
+    Attributes
+    ----------
+    results : Results
+        The deterministic run (its calibrated parameters centre the priors).
+    indices : DataFrame
+        One row an (output, factor): ``output, factor, members, S1, S1_conf, ST, ST_conf``,
+        sorted by output and then by ``ST``; ``*_conf`` are half-widths of 95% intervals.
+    outputs : DataFrame
+        One row an output: ``output, description, mean, sd`` over all samples.
+    samples : int
+        Base samples :math:`N`; the model ran :math:`N (G + 2)` re-calibrated rows.
+    rows : int
+    missed : int
+        Rows that could not meet the H1 targets within bounds (kept at their best fit).
+    seed : int
+    settings : UncertaintyTable
+    """
+
+    results: Results
+    indices: pd.DataFrame
+    outputs: pd.DataFrame
+    samples: int
+    rows: int
+    missed: int
+    seed: int
+    settings: UncertaintyTable
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.results.scenario
+
+    def top(self, output: str | None = None, k: int = 5) -> pd.DataFrame:
+        """The ``k`` factors with the largest total index for ``output`` (default: the first)."""
+        output = output or str(self.outputs.output.iloc[0])
+        return self.indices[self.indices.output == output].head(k)
+
+    def summary(self, k: int = 8) -> str:
+        """The largest indices of every output, as text."""
+        lines = [
+            f"Sobol indices for scenario {self.scenario.name}: N = {self.samples:,} base samples, "
+            f"{self.rows:,} re-calibrated model runs (seed {self.seed})"
+            + (f"; {self.missed} runs missed the H1 targets" if self.missed else ""),
+        ]
+        for r in self.outputs.itertuples(index=False):
+            top = self.top(r.output, k)[["factor", "S1", "S1_conf", "ST", "ST_conf"]]
+            lines += ["", f"{r.description} (mean {r.mean:.2f}, sd {r.sd:.2f})",
+                      top.to_string(index=False, float_format=lambda x: f"{x:.3f}"),
+                      f"sum of first-order indices {self.indices[self.indices.output == r.output].S1.sum():.2f}"]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        parts = [f"<h4>Sobol indices, scenario {self.scenario.name}</h4>"
+                 f"<p>N = {self.samples:,} base samples, {self.rows:,} re-calibrated runs</p>"]
+        for r in self.outputs.itertuples(index=False):
+            top = self.top(r.output, 8)[["factor", "S1", "S1_conf", "ST", "ST_conf"]]
+            parts += [f"<p>{r.description} (sd {r.sd:.2f})</p>",
+                      top.to_html(index=False, float_format=lambda x: f"{x:.3f}")]
+        return "".join(parts)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The indices (a copy), as in ``sobol.csv``."""
+        return self.indices.copy()
+
+    def plot(self, output: str | None = None, *, k: int = 12, ax: Axes | None = None) -> Axes:
+        """Tornado of the ``k`` largest total indices of ``output``, first-order inside, with 95%
+        intervals."""
+        from model.present.plotting import figure
+
+        output = output or str(self.outputs.output.iloc[0])
+        top = self.top(output, k).iloc[::-1]
+        if ax is None:
+            _, ax = figure(height=0.32 * len(top) + 1.2)
+        y = np.arange(len(top))
+        ax.barh(y, top.ST, xerr=top.ST_conf, color="tab:blue", alpha=0.35, label="total (S_T)",
+                error_kw={"elinewidth": 0.8, "ecolor": "grey"})
+        ax.barh(y, top.S1.clip(lower=0), height=0.45, xerr=top.S1_conf, color="tab:blue", label="first order (S_1)",
+                error_kw={"elinewidth": 0.8, "ecolor": "black"})
+        ax.set_yticks(y)
+        ax.set_yticklabels(top.factor, fontsize=8)
+        ax.set_xlim(0, max(1.0, float((top.ST + top.ST_conf).max()) * 1.05))
+        desc = self.outputs.set_index("output").description.get(output, output)
+        ax.set_title(f"Sobol indices: {desc}", fontsize=10)
+        ax.set_xlabel("share of variance")
+        ax.legend(fontsize=7, loc="lower right")
+        return ax
+
+    def fingerprint(self) -> str:
+        """Identity of the run this analysis belongs to (see :func:`carry_over`)."""
+        return _fingerprint(self.results)
+
+    def report(self) -> str:
+        """``report.md`` of the sensitivity analysis."""
+        from model.present.report import md_table
+
+        s = self.settings
+        lines = [
+            f"# Sensitivity of scenario `{self.scenario.name}`",
+            "",
+            f"Sobol indices from {self.rows:,} model runs (Saltelli scheme, N = {self.samples:,}, scrambled "
+            f"Sobol' sequence, seed {self.seed}), every run re-calibrated to the H1 2020 targets"
+            + (f" ({self.missed} could not meet them within bounds and were kept at their best fit)"
+               if self.missed else "") + ". "
+            f"Priors as in the Monte Carlo (scale {s.scale:g}); the three jointly estimated trend "
+            "parameters form one factor (`trend`), the forecast shocks another (`forecast_shocks`). "
+            "`S1`: share of the output's variance the factor explains alone; `ST`: with its interactions. "
+            "`*_conf`: half-width of a 95% bootstrap interval.",
+            "",
+        ]
+        for r in self.outputs.itertuples(index=False):
+            part = self.indices[self.indices.output == r.output]
+            top = part.head(10)[["factor", "S1", "S1_conf", "ST", "ST_conf"]]
+            lines += [f"## {r.description}", "",
+                      f"Across the samples: mean {r.mean:.2f}, sd {r.sd:.2f}. "
+                      f"Sum of first-order indices {part.S1.sum():.2f}.", "",
+                      md_table(top, digits=3, index=False), ""]
+        lines += ["![tornado.png](tornado.png)", "", "All indices: `sobol.csv`.", ""]
+        return "\n".join(lines)
+
+    def write(self, directory: str | Path) -> Path:
+        """Write ``sobol.csv``, ``tornado.png``, ``report.md`` and ``sensitivity.json`` into
+        ``directory`` atomically."""
+        from model.present.output import to_csv, write_dir_atomic
+
+        s = self.settings
+
+        def build(tmp: Path) -> None:
+            to_csv(self.indices.set_index("output"), tmp / "sobol.csv", index_label="output")
+            self.figure(tmp / "tornado.png")
+            (tmp / "report.md").write_text(self.report(), encoding="utf-8")
+            meta = {
+                "fingerprint": self.fingerprint(),
+                "scenario": self.scenario.name,
+                "scenario_sha256": self.scenario.digest,
+                "samples": self.samples,
+                "rows": self.rows,
+                "missed": self.missed,
+                "seed": self.seed,
+                "scale": s.scale,
+                "outputs": self.outputs.to_dict(orient="records"),
+            }
+            (tmp / "sensitivity.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
+                                                  encoding="utf-8")
+
+        return write_dir_atomic(Path(directory), build)
+
+    def figure(self, path: Path) -> None:
+        """Save the tornado of every output side by side to ``path``."""
+        import matplotlib.pyplot as plt
+
+        from model.present.plotting import figure
+
+        outs = list(self.outputs.output)
+        fig, axes = figure(len(outs), height=4.6)
+        for ax, out in zip(np.atleast_1d(axes), outs, strict=True):
+            self.plot(out, ax=ax)
+        fig.tight_layout()
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+
+    def __repr__(self) -> str:
+        return f"<Sensitivity {self.scenario.name}: N={self.samples}, {len(self.outputs)} outputs>"
+
+
+def sobol(
+    scenario: Scenario | str | Path,
+    *,
+    samples: int = 1024,
+    seed: int | None = None,
+    params: ParameterSet | None = None,
+    outputs: Sequence[str] = DEFAULT_OUTPUTS,
+    progress: bool | None = None,
+) -> Sensitivity:
+    """Sobol indices of ``outputs`` (``variable@year``) to every uncertain factor of ``scenario``.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+    samples : int
+        Base samples :math:`N`, a power of two (16 to 65536); the model runs :math:`N (G + 2)`
+        re-calibrated rows for :math:`G` factors (about 34 000 for N = 1024).
+    seed : int, optional
+        Scrambling of the Sobol' sequence and bootstrap of the intervals (default: the scenario's
+        uncertainty seed).
+    params : ParameterSet, optional
+        Starting parameters, as in :func:`model.run`.
+    outputs : sequence of str
+        Calendar-year indicators like ``gdp_real_yoy@2020``.
+    progress : bool, optional
+        Progress bar on a terminal (default: when stderr is one).
+    """
+    from SALib.analyze import sobol as analyze
+    from SALib.sample import sobol as sample
+
+    from model.analysis.uncertainty import _progress
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if not (isinstance(samples, int) and 16 <= samples <= 65536 and samples & (samples - 1) == 0):
+        raise UserError(f"expected a power of two from 16 to 65536, got {samples!r}", key="samples")
+    settings = scenario.uncertainty or UncertaintyTable()
+    seed = settings.seed if seed is None else seed
+    if not (isinstance(seed, int) and seed >= 0):
+        raise UserError(f"expected a non-negative whole number, got {seed!r}", key="seed")
+    targets = []
+    for text in outputs:
+        try:
+            t = At(*split_at(text))
+            t.check(first=pd.Period("2020Q1", freq="Q"), last=parse_period(scenario.horizon))
+        except ValueError as exc:
+            raise UserError(str(exc), key="outputs") from None
+        if not t.annual:
+            raise UserError("sensitivity outputs are calendar-year indicators like gdp_real_yoy@2020", key="outputs")
+        targets.append(t)
+    point = run(scenario, params=params)
+    p = point.params
+    last_year = max(int(t.period) for t in targets)
+    span = point.span
+    start = span.index(SHOCK_START)
+    quarters = [str(q) for q in span.periods[start : span.index(f"{last_year}Q4") + 1]]
+    design = _design(p, settings, quarters, Origins.of(scenario, p, settings))
+    u = sample.sample(design.problem, samples, calc_second_order=False, seed=seed)
+    inputs = scenario.inputs()
+    y = np.empty((u.shape[0], len(targets)))
+    missed = 0
+    base = {k: np.full((1, 1), v) for k, v in p.theta().items()}
+    with _progress(u.shape[0], f"{scenario.name}: sensitivity", progress) as bar:
+        for lo in range(0, u.shape[0], BATCH):
+            rows = slice(lo, min(lo + BATCH, u.shape[0]))
+            drawn, e = _map(design, u[rows], p, settings.scale)
+            theta, ok = recalibrate(p, {**base, **drawn})
+            missed += int((~ok).sum())
+            innov = np.zeros((e.shape[0], span.n))
+            innov[:, start : start + e.shape[1]] = e
+            ann = indicators.annual(simulate(theta, replace(inputs, noise=forecast_gap(p, settings, innov, span))))
+            for j, t in enumerate(targets):
+                y[rows, j] = ann[t.variable][:, int(t.period) - span.first_year]
+            bar.update(e.shape[0])
+    rows_out, frames = [], []
+    factors = design.factors
+    for j, t in enumerate(targets):
+        si = analyze.analyze(design.problem, y[:, j], calc_second_order=False, seed=seed)
+        names = list(factors)
+        frame = pd.DataFrame({
+            "output": f"{t.variable}@{t.period}",
+            "factor": names,
+            "members": [" ".join(factors[g]) if len(factors[g]) > 1 else "" for g in names],
+            "S1": np.asarray(si["S1"]), "S1_conf": np.asarray(si["S1_conf"]),
+            "ST": np.asarray(si["ST"]), "ST_conf": np.asarray(si["ST_conf"]),
+        })
+        frames.append(frame.sort_values("ST", ascending=False, kind="stable"))
+        desc = t.describe()
+        rows_out.append({"output": f"{t.variable}@{t.period}", "description": desc,
+                         "mean": float(y[:, j].mean()), "sd": float(y[:, j].std())})
+    indices = pd.concat(frames, ignore_index=True)
+    return Sensitivity(point, indices, pd.DataFrame(rows_out), samples, int(u.shape[0]), missed, seed, settings)
+
+
+def _fingerprint(results: Results) -> str:
+    from model import __version__
+
+    blob = json.dumps({"scenario": results.scenario.digest, "params": list(results.params.values),
+                       "version": __version__}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def carry_over(results: Results, old: Path, new: Path) -> bool:
+    """Copy ``old/sensitivity`` into ``new`` if it belongs to the same scenario and parameters.
+
+    A run replaces its results folder as a whole; a sensitivity analysis written there earlier
+    (``python -m model sensitivity``) survives only while it still describes the run.  Returns
+    whether it was kept.
+    """
+    src = Path(old) / "sensitivity"
+    meta = src / "sensitivity.json"
+    if not meta.is_file():
+        return False
+    try:
+        same = json.loads(meta.read_text(encoding="utf-8")).get("fingerprint") == _fingerprint(results)
+    except (OSError, ValueError):
+        return False
+    if same:
+        shutil.copytree(src, Path(new) / "sensitivity")
+    return same

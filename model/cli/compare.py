@@ -1,0 +1,140 @@
+"""The ``compare`` and ``solve`` sub-commands (registered in :mod:`model.cli`, imported lazily).
+
+``python -m model compare [SCENARIO.toml ...] [--baseline FILE] [--out DIR] [--draws N [--seed S]]``
+    Every scenario against the baseline: ``comparison.csv``, ``contributions.csv``,
+    ``cost_effectiveness.csv``, ``headline.csv``, ``report.md`` and figures in ``DIR``
+    (default ``results/compare/``), written atomically.  With ``--draws``, Monte Carlo ranges of
+    every difference and contribution (:func:`model.analysis.comparison.compare`); only then: an
+    ``[uncertainty]`` table in a scenario file does not by itself add ranges to a comparison.
+
+``python -m model solve SCENARIO.toml --target VAR@PERIOD=VALUE --instrument LEVER[.FIELD] ...``
+    Scales the instruments to hit the targets and writes the solved scenario as a standalone TOML
+    file (default ``results/solved/<name>_solved.toml``) that ``python -m model run`` reproduces.
+
+Every user mistake is one line on stderr and exit status 2, with nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from model.cli.uncertainty import parse_draws, parse_seed
+from model.core.errors import UserError
+
+__all__ = ["DEFAULT_COMPARE_OUT", "DEFAULT_SCENARIO_DIR", "DEFAULT_SOLVED_DIR", "cmd_compare", "cmd_solve",
+           "parse_bounds"]
+
+DEFAULT_SCENARIO_DIR = Path("scenarios")
+DEFAULT_COMPARE_OUT = Path("results/compare")
+DEFAULT_SOLVED_DIR = Path("results/solved")
+
+
+def parse_bounds(text: str) -> tuple[float, float]:
+    """``LO,HI`` from ``--bounds``: two numbers with ``0 <= LO < HI``."""
+    parts = str(text).split(",")
+    try:
+        lo, hi = (float(p) for p in parts)
+    except ValueError:
+        raise UserError(f"expected LO,HI (two numbers, like 0,20), got {text!r}", key="--bounds") from None
+    if not (lo == lo and hi == hi and abs(lo) != float("inf") and abs(hi) != float("inf") and 0.0 <= lo < hi):
+        raise UserError(f"expected 0 <= LO < HI (amounts cannot be negative), got {text!r}", key="--bounds")
+    return lo, hi
+
+
+def _writable_dir(path: Path) -> Path:
+    if path.exists() and not path.is_dir():
+        raise UserError("expected a directory, found a file", file=str(path), key="--out")
+    return path
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Handler of ``python -m model compare``."""
+    from model.analysis.comparison import DEFAULT_BASELINE, compare, write_comparisons
+    from model.analysis.results import run
+    from model.cli.app import params_from_args
+    from model.inputs.scenario import load_scenario
+
+    draws, seed = args.draws, args.seed
+    if seed is not None and draws is None:
+        raise UserError("needs --draws (a comparison has ranges only with --draws)", key="--seed")
+    out = _writable_dir(Path(args.out) if args.out else DEFAULT_COMPARE_OUT)
+    base_path = Path(args.baseline) if args.baseline else DEFAULT_BASELINE
+    baseline = load_scenario(base_path)
+    if args.scenarios:
+        paths = [Path(p) for p in args.scenarios]
+    else:
+        paths = sorted(p for p in DEFAULT_SCENARIO_DIR.glob("*.toml") if p.resolve() != base_path.resolve())
+        if not paths:
+            raise UserError(f"no scenario files besides the baseline in {DEFAULT_SCENARIO_DIR}/", key="compare")
+    scenarios = [load_scenario(p) for p in paths]
+    names = [s.name for s in scenarios]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise UserError(f"two scenarios are named {dup[0]!r}; their rows would collide", key="name")
+    params = params_from_args(args.set)
+    base = run(baseline, params=params)
+    progress = False if args.quiet else None
+    comps = [compare(run(s, params=params), base, params=params, draws=draws, seed=seed, progress=progress)
+             for s in scenarios]  # everything before writing
+    where = write_comparisons(comps, out)
+    if not args.quiet:
+        for c in comps:
+            print(c.summary())
+            print()
+        print(f"wrote {where}/")
+    return 0
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    """Handler of ``python -m model solve``."""
+    from model.analysis.goalseek import parse_target, solve
+    from model.cli.app import parse_assignment
+    from model.inputs.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    targets = [parse_target(t) for t in args.target]
+    bounds = parse_bounds(args.bounds)
+    if args.set:
+        # written into the solved file's [parameters], so that running it reproduces the solution
+        scenario = scenario.with_parameters(**dict(parse_assignment(s) for s in args.set))
+    out = Path(args.out) if args.out else DEFAULT_SOLVED_DIR / f"{scenario.name}_solved.toml"
+    if out.is_dir():
+        raise UserError("expected a file name, found a directory", file=str(out), key="--out")
+    if out.suffix != ".toml":
+        raise UserError("expected a file name ending in .toml", file=str(out), key="--out")
+    solution = solve(scenario, targets, args.instrument, bounds=bounds)
+    solution.save(out)
+    if not args.quiet:
+        print(solution.summary())
+        print(f"\nwrote {out}  (run it with: python -m model run {out})")
+    return 0
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    """Add the ``compare`` and ``solve`` sub-commands to ``sub``."""
+    p = sub.add_parser("compare", help="compare scenarios with a baseline: differences, contributions, costs")
+    p.add_argument("scenarios", nargs="*", metavar="SCENARIO.toml",
+                   help=f"default: every {DEFAULT_SCENARIO_DIR}/*.toml except the baseline")
+    p.add_argument("--baseline", metavar="FILE", help="default: scenarios/baseline.toml")
+    p.add_argument("--out", metavar="DIR", help=f"output folder (default: {DEFAULT_COMPARE_OUT})")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter in every run")
+    p.add_argument("--draws", type=parse_draws, metavar="N",
+                   help="add Monte Carlo ranges of every difference and contribution: N draws, each re-calibrated "
+                   "to H1 2020, both runs on the same draws (default: none)")
+    p.add_argument("--seed", type=parse_seed, metavar="S",
+                   help="seed of the draws (default: the scenario's [uncertainty] seed, else 20200630)")
+    p.add_argument("--quiet", action="store_true", help="print nothing")
+
+    p = sub.add_parser("solve", help="scale measures so that a scenario hits targets (goal seek)")
+    p.add_argument("scenario", metavar="SCENARIO.toml")
+    p.add_argument("--target", action="append", required=True, metavar="VAR@PERIOD=VALUE",
+                   help="e.g. gdp_real_yoy_ytd@2020Q4=5.0 or gdp_real_yoy@2020=5.0 (repeatable)")
+    p.add_argument("--instrument", action="append", required=True, metavar="LEVER[.FIELD]",
+                   help="e.g. consumption_events or major_projects.total (repeatable)")
+    p.add_argument("--bounds", default="0,20", metavar="LO,HI", help="range of the scale factors (default 0,20)")
+    p.add_argument("--out", metavar="FILE",
+                   help=f"solved scenario file (default: {DEFAULT_SOLVED_DIR}/<name>_solved.toml)")
+    p.add_argument("--set", action="append", metavar="NAME=VALUE",
+                   help="override a parameter (written into the solved file)")
+    p.add_argument("--quiet", action="store_true", help="print nothing")

@@ -1,0 +1,115 @@
+"""The 2019 base year by quarter, the seasonal profiles, and the data constants every block uses.
+
+Hangzhou did not publish 2019 quarterly GDP or quarterly budget revenue.  The model derives them:
+
+* GDP: the 2019 total (15373 亿元) spread over quarters with the intra-year profile of 2018, the
+  last year with cumulative releases (H1 6356 and Q1-Q3 9673 of 13500 亿元).  The split of H1
+  between Q1 and Q2 was not published for any year and is a parameter with a prior ("assumption").
+  The digital-economy core is given the same profile.
+* Revenue: H1 2019 is implied exactly by the published H1 2020 level and growth
+  (1276 / 1.012 = 1260.87 亿元); the splits within each half are parameters with priors.
+* 2018 quarters (needed only for 2019's year-on-year growth) are 2019's divided by 2019's growth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from model.core.parameters import Parameter, Prior
+from model.inputs.data import Data, load_data
+
+__all__ = ["Base", "base", "parameters", "quarters_2019"]
+
+
+@dataclass(frozen=True)
+class Base:
+    """Published base-year figures (亿元 and fractions), with where each comes from."""
+
+    gdp_2019: float
+    gdp_real_growth_2019: float
+    digital_2019: float
+    digital_real_growth_2019: float
+    revenue_2019: float
+    revenue_growth_2019: float
+    revenue_h1_2019: float
+    tax_share_2019: float
+
+    @property
+    def digital_share_2019(self) -> float:
+        return self.digital_2019 / self.gdp_2019
+
+    @classmethod
+    def from_data(cls, data: Data) -> Base:
+        return cls(
+            gdp_2019=data.get("gdp", "2019"),
+            gdp_real_growth_2019=data.get("gdp_real_yoy", "2019") / 100.0,
+            digital_2019=data.get("digital_core", "2019"),
+            digital_real_growth_2019=data.get("digital_core_real_yoy", "2019") / 100.0,
+            revenue_2019=data.get("revenue", "2019"),
+            revenue_growth_2019=data.get("revenue_yoy", "2019") / 100.0,
+            # derived: the published H1 2020 level over its published growth
+            revenue_h1_2019=data.get("revenue", "2020Q2") / (1.0 + data.get("revenue_yoy", "2020Q2") / 100.0),
+            tax_share_2019=data.get("tax_share_of_revenue", "2019") / 100.0,
+        )
+
+
+@cache
+def base() -> Base:
+    """The base year from the project's data."""
+    return Base.from_data(load_data())
+
+
+def parameters() -> tuple[Parameter, ...]:
+    data = load_data()
+    gdp_2018 = data.get("gdp", "2018")
+    h1 = data.get("gdp", "2018Q2") / gdp_2018
+    q1q3 = data.get("gdp", "2018Q3") / gdp_2018
+    src_2018 = "derived: 2018 cumulative release over the 2018 preliminary annual GDP (data/observations.csv)"
+    return (
+        Parameter(
+            "gdp_share_h1", round(h1, 4), "share", (0.40, 0.55),
+            source=f"calibrated to H1 2020 nominal GDP beside deflator_h1; prior: {src_2018}: 6356 / 13500",
+            description="H1 share of 2019 nominal GDP (prior: the 2018 profile)",
+            block="base_year", calibrated=True,
+            prior=Prior("normal", round(h1, 4), 0.005, "2018 profile; sd: assumption (rounding of '1.35万亿', year-to-year variation)"),
+        ),
+        Parameter(
+            "gdp_share_q1q3", round(q1q3, 4), "share", (0.65, 0.78),
+            source=f"{src_2018}: 9673 / 13500",
+            description="Q1-Q3 share of the year's nominal GDP (2018 profile carried to 2019)",
+            block="base_year",
+            prior=Prior("normal", round(q1q3, 4), 0.005, "assumption: as gdp_share_h1"),
+        ),
+        Parameter(
+            "gdp_q1_share_of_h1", 0.47, "share", (0.40, 0.52),
+            source="assumption: Q1 is the smaller half of H1 in Chinese cities (Spring Festival); not published",
+            description="Q1 share of H1 nominal GDP",
+            block="base_year", prior=Prior("normal", 0.47, 0.02),
+        ),
+        Parameter(
+            "revenue_q1_share_of_h1", 0.55, "share", (0.40, 0.70),
+            source="assumption: Q1 collects the previous year's annual tax settlements; not published",
+            description="Q1 share of H1 budget revenue",
+            block="base_year", prior=Prior("normal", 0.55, 0.05),
+        ),
+        Parameter(
+            "revenue_q3_share_of_h2", 0.50, "share", (0.35, 0.65),
+            source="assumption: not published",
+            description="Q3 share of H2 budget revenue",
+            block="base_year", prior=Prior("normal", 0.50, 0.05),
+        ),
+    )
+
+
+def quarters_2019(theta: dict[str, np.ndarray], b: Base) -> tuple[np.ndarray, np.ndarray]:
+    """2019 nominal GDP and budget revenue by quarter, each ``(n, 4)`` in 亿元."""
+    h1, q1q3, q1 = theta["gdp_share_h1"], theta["gdp_share_q1q3"], theta["gdp_q1_share_of_h1"]
+    gdp_shares = np.concatenate([h1 * q1, h1 * (1.0 - q1), q1q3 - h1, 1.0 - q1q3], axis=1)
+    rh1 = b.revenue_h1_2019
+    rh2 = b.revenue_2019 - rh1
+    r1, r3 = theta["revenue_q1_share_of_h1"], theta["revenue_q3_share_of_h2"]
+    revenue = np.concatenate([rh1 * r1, rh1 * (1.0 - r1), rh2 * r3, rh2 * (1.0 - r3)], axis=1)
+    return b.gdp_2019 * gdp_shares, revenue

@@ -1,0 +1,60 @@
+"""Prices: the GDP deflator, which turns real value added into current prices.
+
+The deflator is 1 in every quarter of 2019.  Its year-on-year inflation :math:`\\pi_q` is
+:math:`\\pi_{H1}` in 2020Q1-Q2 (calibrated to the H1 nominal GDP level) and then returns towards a
+long-run rate, :math:`\\pi_q = \\bar\\pi + (\\pi_{H1} - \\bar\\pi)\\,\\psi^{k}` for the
+:math:`k`-th quarter after 2020Q2.  Levers do not move prices (no Phillips curve in a city model
+whose prices are set nationally).  2018 nominal values are not needed and are NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.core.parameters import Parameter, Prior
+from model.core.periods import Span
+from model.inputs.data import load_data
+
+__all__ = ["deflator", "parameters"]
+
+
+def parameters() -> tuple[Parameter, ...]:
+    data = load_data()
+    nominal = data.get("gdp", "2020Q2", region="zhejiang") / data.get("gdp", "2019Q2", region="zhejiang")
+    real = 1.0 + data.get("gdp_real_yoy", "2020Q2", region="zhejiang") / 100.0
+    zj = round(100.0 * (nominal / real - 1.0), 2)
+    return (
+        Parameter(
+            "deflator_h1", zj, "%", (-5.0, 10.0),
+            source="calibrated to H1 2020 nominal GDP (7388 亿元); prior: Zhejiang's implied H1 2020 "
+            f"deflator, (29087 / 28300) / 1.005 - 1 = {zj}% (data/observations.csv); it mixes vintages "
+            "(the 2019 level predates the census revision that raised levels), so it leans high",
+            description="GDP deflator inflation in 2020 H1, year on year", block="prices",
+            prior=Prior("normal", zj, 1.0, "Zhejiang H1 2020; sd: assumption"), calibrated=True, per_draw=True,
+        ),
+        Parameter(
+            "deflator_long_run", 1.0, "%", (-3.0, 6.0),
+            source="assumption: close to Hangzhou's 2013-2016 implied deflator (about 0%) and China's "
+            "pre-2020 rates",
+            description="Deflator inflation the H2 path returns to", block="prices",
+            prior=Prior("normal", 1.0, 1.0),
+        ),
+        Parameter(
+            "deflator_persistence", 0.5, "per quarter", (0.0, 0.95),
+            source="assumption",
+            description="Quarterly persistence of the H1 2020 deflator deviation", block="prices",
+            prior=Prior("beta", 0.5, 0.15),
+        ),
+    )
+
+
+def deflator(theta: dict[str, np.ndarray], span: Span) -> np.ndarray:
+    """The GDP deflator, 2019 = 1, shape ``(n, T)``; NaN in 2018."""
+    k = span.since("2020Q2")[None, :]
+    h1, lr, psi = theta["deflator_h1"], theta["deflator_long_run"], theta["deflator_persistence"]
+    inflation = np.where(k <= 0, h1, lr + (h1 - lr) * psi ** np.maximum(k, 0)) / 100.0  # (n, T)
+    by_year = (1.0 + inflation).reshape(inflation.shape[0], -1, 4)
+    by_year[:, :2, :] = 1.0  # 2018 and 2019 are the base
+    level = np.cumprod(by_year, axis=1).reshape(inflation.shape)
+    level[:, :4] = np.nan
+    return level

@@ -1,0 +1,202 @@
+"""Shocks: the 2020 COVID disruption, scenario shocks, and forecast uncertainty, as output gaps.
+
+A gap is the share of trend output lost, in percent.  The COVID gap of sector :math:`s` at
+:math:`k` quarters after 2020Q1 is
+
+.. math:: \\text{gap}_{s,k} = d_s \\left[(1 - \\pi_s)\\,\\rho_s^{k} + \\pi_s\\,\\phi^{k}\\right],
+
+a transitory part that decays at :math:`\\rho_s` per quarter and a persistent part (share
+:math:`\\pi_s`) that decays slowly at :math:`\\phi`: output lost for longer than the horizon's first
+quarters.  H1 2020 pins the depth :math:`d_s` of both sectors and the digital core's decay (its Q1 and
+H1 growth are both published); the rest's decay and both persistent shares keep their priors, which
+come from the national and Zhejiang paths known by mid-2020.  H1 alone cannot tell a fast rebound to
+trend from a gap that lingers: scenarios may override these parameters.
+
+Scenario shocks (a second wave, an export slump) add gaps of the same shape from their start.
+Forecast uncertainty adds an AR(1) gap from 2020Q3 whose innovations are explicit inputs; its
+innovation sd follows from the annual-growth sd it should add (``shock_annual_sd``, the 2012-2019
+trend residuals) and its AR coefficient.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from model.core.lags import lag_matrix
+from model.core.parameters import Parameter, Prior
+from model.core.periods import Span
+
+__all__ = ["COVID_START", "ShockSpec", "gaps", "growth_sd_factor", "innovation_sd", "parameters", "stochastic_gap"]
+
+COVID_START = "2020Q1"
+
+
+@dataclass(frozen=True)
+class ShockSpec:
+    """A scenario shock: ``depth`` % of trend output lost in ``start``, in ``sector``.
+
+    ``sector`` is ``digital``, ``rest`` or ``both``; the gap decays at ``decay`` per quarter except a
+    ``persistent_share`` that decays at ``shock_persistent_decay``.  ``depth`` may also be an
+    ``(n, 1)`` array, one depth a row (the attribution switches a shock off in some rows with zeros).
+    """
+
+    name: str
+    start: str
+    depth: float | np.ndarray
+    sector: str = "both"
+    decay: float = 0.5
+    persistent_share: float = 0.0
+
+
+def parameters() -> tuple[Parameter, ...]:
+    national = "NBS: China Q1 2020 -6.8%, Q2 +3.2% year on year; Zhejiang Q1 -5.6%, H1 +0.5%"
+    return (
+        Parameter(
+            "shock_digital_depth", 8.0, "% of trend", (-20.0, 60.0),
+            source="calibrated to the digital core's Q1 2020 growth (+6.1%); prior: assumption "
+            "(digital core hit less than the rest)",
+            description="Digital-core output lost in 2020Q1", block="shock",
+            prior=Prior("normal", 8.0, 5.0), calibrated=True, per_draw=True,
+        ),
+        Parameter(
+            "shock_digital_decay", 0.2, "per quarter", (-0.9, 0.99),
+            source="calibrated to the digital core's H1 2020 growth (+10.5%); prior: assumption. "
+            "Negative values mean a Q2 overshoot above trend",
+            description="Quarterly decay of the digital core's transitory gap", block="shock",
+            prior=Prior("normal", 0.2, 0.3), calibrated=True, per_draw=True,
+        ),
+        Parameter(
+            "shock_rest_depth", 12.0, "% of trend", (0.0, 60.0),
+            source=f"calibrated to H1 2020 real GDP growth (+1.5%); prior: {national} "
+            "(a Q1 gap of about 11-12% against 6-6.5% trend growth)",
+            description="Rest-of-economy output lost in 2020Q1", block="shock",
+            prior=Prior("normal", 12.0, 4.0, national), calibrated=True, per_draw=True,
+        ),
+        Parameter(
+            "shock_rest_decay", 0.15, "per quarter", (0.0, 0.95),
+            source=f"assumption from {national}: the national Q2 gap was about a quarter of Q1's, "
+            "part of which is the persistent share",
+            description="Quarterly decay of the rest's transitory gap", block="shock",
+            prior=Prior("beta", 0.15, 0.10, national),
+        ),
+        Parameter(
+            "shock_rest_persistent", 0.10, "share", (0.0, 0.6),
+            source="assumption: a tenth of the Q1 loss lingers (scarring; weak external demand)",
+            description="Persistent share of the rest's 2020 gap", block="shock",
+            prior=Prior("beta", 0.10, 0.07),
+        ),
+        Parameter(
+            "shock_digital_persistent", 0.02, "share", (0.0, 0.5),
+            source="assumption: the digital core was back near trend growth by Q2 (interview: H1 +10.5%)",
+            description="Persistent share of the digital core's 2020 gap", block="shock",
+            prior=Prior("beta", 0.02, 0.02),
+        ),
+        Parameter(
+            "shock_persistent_decay", 0.95, "per quarter", (0.5, 1.0),
+            source="assumption: a persistent loss halves in about three and a half years",
+            description="Quarterly decay of the persistent parts of all gaps", block="shock",
+            prior=Prior("beta", 0.95, 0.02),
+        ),
+        Parameter(
+            "shock_ar", 0.5, "per quarter", (0.0, 0.95),
+            source="assumption",
+            description="AR(1) coefficient of the forecast-uncertainty gap (its innovation sd follows from "
+            "shock_annual_sd)", block="shock",
+        ),
+        Parameter(
+            "shock_annual_sd", _default_annual_sd(), "pp of annual growth", (0.0, 10.0),
+            source="estimated: residual sd of annual real growth in the 2012-2019 trend regression",
+            description="Standard deviation of annual real growth that the forecast-uncertainty gap adds",
+            block="shock",
+        ),
+    )
+
+
+_C = np.r_[np.full(4, -0.25), np.full(4, 0.25)]
+_LAG = np.abs(np.subtract.outer(np.arange(8), np.arange(8)))
+_W = np.bincount(_LAG.ravel(), weights=np.outer(_C, _C).ravel(), minlength=8)
+"""Weights of ``ar**k`` in :math:`(1 - a^2)\\, c' R c`: the sums of :math:`c_i c_j` over :math:`|i - j| = k`."""
+
+
+def growth_sd_factor(ar: float | np.ndarray) -> np.ndarray:
+    """Standard deviation of annual growth (pp) per unit innovation sd of a stationary AR(1) gap.
+
+    Annual growth moves by the change in the year's mean gap, :math:`c' u` with
+    :math:`c = (-1/4 \\times 4, 1/4 \\times 4)` over eight quarters; with innovation sd
+    :math:`\\sigma` its variance is :math:`\\sigma^2 c' R c`, :math:`R_{ij} = a^{|i-j|} / (1 - a^2)`.
+    Returns :math:`\\sqrt{c' R c}`, elementwise in ``ar``.
+    """
+    a = np.asarray(ar, dtype=float)
+    return np.sqrt(np.polynomial.polynomial.polyval(a, _W) / (1.0 - a**2))
+
+
+def innovation_sd(annual_sd: float | np.ndarray, ar: float | np.ndarray) -> np.ndarray:
+    """Innovation sd (% of trend) of the AR(1) gap whose annual-growth sd is ``annual_sd`` (pp)."""
+    return np.asarray(annual_sd, dtype=float) / growth_sd_factor(ar)
+
+
+def _default_annual_sd() -> float:
+    """The trend regression's residual sd of annual growth, rounded as the model has applied it.
+
+    The registry used to hold the innovation sd at ``ar = 0.5``, rounded to 0.953 % of trend.  The
+    default is the annual-growth sd that gives exactly that innovation sd at ``ar = 0.5``: 0.991318 pp
+    against the regression's 0.991323 pp, so that default runs keep their numbers to the last digit.
+    """
+    from model.core.blocks.trend import estimate
+
+    f = float(growth_sd_factor(0.5))
+    return round(estimate().resid_sd / f, 3) * f
+
+
+def _shape(k: np.ndarray, decay: np.ndarray, persistent: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    kk = np.maximum(k, 0).astype(float)
+    on = k >= 0
+    return np.where(on, (1.0 - persistent) * decay**kk + persistent * phi**kk, 0.0)
+
+
+def gaps(
+    theta: dict[str, np.ndarray], span: Span, shocks: Iterable[ShockSpec] = (), noise: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Output gaps of the digital core and the rest, fractions of trend, ``(n, T)``.
+
+    ``noise`` is an extra gap common to both sectors, in percent, ``(n, T)`` (see
+    :func:`stochastic_gap`).
+    """
+    k = span.since(COVID_START)[None, :]
+    phi = theta["shock_persistent_decay"]
+    digital = theta["shock_digital_depth"] * _shape(
+        k, theta["shock_digital_decay"], theta["shock_digital_persistent"], phi)
+    rest = theta["shock_rest_depth"] * _shape(k, theta["shock_rest_decay"], theta["shock_rest_persistent"], phi)
+    for s in shocks:
+        g = s.depth * _shape(span.since(s.start)[None, :], s.decay, s.persistent_share, phi)
+        if s.sector in ("digital", "both"):
+            digital = digital + g
+        if s.sector in ("rest", "both"):
+            rest = rest + g
+    if noise is not None:
+        digital = digital + noise
+        rest = rest + noise
+    return digital / 100.0, rest / 100.0
+
+
+def stochastic_gap(
+    theta: dict[str, np.ndarray], innovations: np.ndarray, span: Span, start: str, *, scale: float = 1.0
+) -> np.ndarray:
+    """AR(1) gap in percent from ``start`` on, driven by standard-normal ``innovations`` ``(n, T)``.
+
+    ``u_t = a u_{t-1} + s sigma e_t``, zero before ``start``, computed as one matrix product with the
+    lower-triangular matrix of powers of ``a`` (``shock_ar``, the same in every row).  The innovation
+    sd ``sigma`` is the one at which the stationary gap adds ``shock_annual_sd`` pp to the sd of
+    annual growth (:func:`innovation_sd`), so changing ``a`` keeps that sd; ``scale`` (``s``)
+    multiplies it.
+    """
+    on = (span.since(start) >= 0)[None, :]
+    a = np.asarray(theta["shock_ar"], dtype=float).reshape(-1)
+    if not np.all(a == a[0]):
+        raise ValueError("shock_ar must be the same in every draw")
+    sigma = innovation_sd(theta["shock_annual_sd"], a[0]) * scale
+    e = sigma * innovations * on
+    return e @ lag_matrix(a[0] ** np.arange(span.n))

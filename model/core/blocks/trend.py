@@ -1,0 +1,134 @@
+"""Trend: the no-COVID, no-new-policy path of real value added, by sector.
+
+Trend growth is estimated from 2012-2019 with one pooled OLS regression (statsmodels), so that the
+digital-economy core, with only two published growth rates, borrows the residual variance of total
+GDP growth:
+
+.. math::
+
+    g_i = \\alpha\\,T_i + \\beta\\,T_i\\,(y_i - 2020) + \\gamma\\,D_i + e_i
+
+where :math:`T_i` marks total real GDP growth observations (2012-2019) and :math:`D_i` digital-core
+ones (2018-2019).  For a year without an annual release the latest cumulative release of that year
+stands in (2017: H1; digital core 2018: Q1-Q3).  :math:`\\alpha` is total trend growth in 2020,
+:math:`\\beta` its drift per year, :math:`\\gamma` digital-core trend growth.
+
+Trend levels: each quarter of 2019 grows year on year at total trend growth
+:math:`\\alpha + \\beta (y - 2020)` (total) and at :math:`\\gamma` (digital core), which keeps the
+seasonal profile; the rest of the economy is the difference.  As the digital core's share rises,
+the rest's trend growth falls faster than the total's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from model.core.blocks.base_year import Base
+from model.core.parameters import Parameter, Prior
+from model.core.periods import Span
+from model.inputs.data import load_data
+
+__all__ = ["JOINT", "TrendEstimate", "estimate", "levels", "parameters"]
+
+JOINT = ("trend_growth_2020", "trend_drift", "trend_growth_digital")
+"""Parameters estimated jointly; the uncertainty analysis draws them from their joint normal."""
+
+
+@dataclass(frozen=True)
+class TrendEstimate:
+    """The trend regression: coefficients (%, named as in :data:`JOINT`), covariance, residual sd."""
+
+    params: pd.Series
+    cov: pd.DataFrame
+    resid_sd: float
+    nobs: int
+    sample: pd.DataFrame
+    summary: str
+
+
+@cache
+def estimate() -> TrendEstimate:
+    """Fit the pooled trend regression on ``data/observations.csv`` (2012-2019)."""
+    from statsmodels.regression.linear_model import OLS
+
+    data = load_data()
+    total = data.latest_ytd_by_year("gdp_real_yoy").loc[2012:2019]
+    digital = data.latest_ytd_by_year("digital_core_real_yoy").loc[2012:2019]
+    sample = pd.DataFrame(
+        {
+            "series": ["total"] * len(total) + ["digital"] * len(digital),
+            "year": np.r_[total.index, digital.index],
+            "growth": np.r_[total.to_numpy(), digital.to_numpy()],
+        }
+    )
+    is_total = (sample.series == "total").to_numpy(dtype=float)
+    exog = pd.DataFrame(
+        {
+            JOINT[0]: is_total,
+            JOINT[1]: is_total * (sample.year.to_numpy() - 2020),
+            JOINT[2]: 1.0 - is_total,
+        }
+    )
+    fit = OLS(sample.growth.to_numpy(), exog).fit()
+    return TrendEstimate(
+        params=fit.params,
+        cov=fit.cov_params(),
+        resid_sd=float(np.sqrt(fit.scale)),
+        nobs=int(fit.nobs),
+        sample=sample,
+        summary=str(fit.summary(title="Trend growth, pooled OLS, 2012-2019")),
+    )
+
+
+def parameters() -> tuple[Parameter, ...]:
+    est = estimate()
+    se = np.sqrt(np.diag(est.cov))
+    src = f"estimated: pooled OLS on 2012-2019 growth (n={est.nobs}), model.core.blocks.trend"
+    a, b, c = (float(est.params[k]) for k in JOINT)
+    return (
+        Parameter(
+            "trend_growth_2020", round(a, 3), "%", (0.0, 15.0), source=src,
+            description="Trend real GDP growth in 2020 (total, at 2019 sector weights)", block="trend",
+            prior=Prior("normal", round(a, 3), round(se[0], 3), "standard error of the estimate"),
+        ),
+        Parameter(
+            "trend_drift", round(b, 3), "pp per year", (-2.0, 1.0), source=src,
+            description="Change in total trend growth per year", block="trend",
+            prior=Prior("normal", round(b, 3), round(se[1], 3), "standard error of the estimate"),
+        ),
+        Parameter(
+            "trend_growth_digital", round(c, 3), "%", (0.0, 30.0), source=src,
+            description="Trend real growth of the digital-economy core", block="trend",
+            prior=Prior("normal", round(c, 3), round(se[2], 3), "standard error of the estimate"),
+        ),
+    )
+
+
+def levels(
+    theta: dict[str, np.ndarray], b: Base, gdp_2019: np.ndarray, span: Span
+) -> tuple[np.ndarray, np.ndarray]:
+    """Trend real value added (亿元 at 2019 prices) of the digital core and the rest, ``(n, T)``.
+
+    ``span`` must start in 2018.  ``gdp_2019`` is 2019 nominal GDP by quarter, ``(n, 4)``.
+    """
+    if span.first_year != 2018:
+        raise ValueError("the model span starts in 2018")
+    w = b.digital_share_2019
+    years = np.arange(span.first_year, span.last_year + 1)  # 2018, 2019, 2020, ...
+    g_total = (theta["trend_growth_2020"] + theta["trend_drift"] * (years - 2020)) / 100.0  # (n, Y)
+    g_digital = np.broadcast_to(theta["trend_growth_digital"] / 100.0, g_total.shape)
+
+    def index(g: np.ndarray, g2019: float) -> np.ndarray:
+        # level relative to 2019, by year: 1/(1+g2019) in 2018, 1 in 2019, cumulative product after
+        after = np.cumprod(1.0 + g[:, 2:], axis=1)
+        head = np.broadcast_to([1.0 / (1.0 + g2019), 1.0], (g.shape[0], 2))
+        return np.concatenate([head, after], axis=1)
+
+    total = index(g_total, b.gdp_real_growth_2019)[:, :, None] * gdp_2019[:, None, :]  # (n, Y, 4)
+    digital = index(g_digital, b.digital_real_growth_2019)[:, :, None] * (w * gdp_2019)[:, None, :]
+    shape = (digital.shape[0], 4 * years.size)
+    return digital.reshape(shape), (total - digital).reshape(shape)

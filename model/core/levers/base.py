@@ -1,0 +1,155 @@
+"""What a policy lever is, and the registry of lever types.
+
+A lever turns its scenario table (a pydantic model) into one exogenous quarterly injection in 亿元,
+and turns that injection into effects: real value added by sector, a direct effect on general public
+budget revenue, and a fiscal cost.  A new lever is one new module with one :class:`Lever` subclass,
+decorated with :func:`register`; nothing else in the code needs to change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, ClassVar
+
+import numpy as np
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+from model.core.parameters import Parameter
+from model.core.periods import Span, parse_period
+
+__all__ = [
+    "REGISTRY",
+    "Effect",
+    "Lever",
+    "LeverConfig",
+    "Path",
+    "path_array",
+    "register",
+]
+
+
+def _check_path(path: dict[str, float]) -> dict[str, float]:
+    out = {}
+    for key, value in path.items():
+        try:
+            p = parse_period(key)
+        except ValueError:
+            raise ValueError(f"{key!r} is not a quarter like 2020Q3") from None
+        if not np.isfinite(value):
+            raise ValueError(f"{key}: expected a finite number, got {value}")
+        if value < 0:
+            raise ValueError(f"{key}: expected a non-negative amount, got {value:g}")
+        out[str(p)] = float(value)
+    return out
+
+
+Path = Annotated[dict[str, float], AfterValidator(_check_path)]
+"""A quarterly path written as a TOML inline table, ``{ 2020Q3 = 150, 2020Q4 = 150 }``."""
+
+
+class LeverConfig(BaseModel):
+    """Base of every lever's scenario table: frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    def periods(self) -> dict[str, list[str]]:
+        """Every quarter named in this table, by field, for checking against the scenario's window."""
+        return {k: list(v) for k, v in self.model_dump().items() if isinstance(v, dict)}
+
+    def scaled(self, factor: float, field: str | None = None) -> LeverConfig:
+        """A copy with every amount (or only ``field``) multiplied by ``factor``.
+
+        Paths are scaled value by value; scalar amounts are scaled; periods and counts named in
+        ``_not_scaled`` are left alone unless named as ``field``.  Scaling every amount scales the
+        lever's injection by ``factor``.
+        """
+        data = self.model_dump()
+        if field is not None and field not in data:
+            raise ValueError(f"no field {field!r}; expected one of {', '.join(self.numeric_fields())}")
+        names = [field] if field else [k for k in data if k not in self._not_scaled()]
+        for k in names:
+            v = data[k]
+            if isinstance(v, dict):
+                data[k] = {p: x * factor for p, x in v.items()}
+            elif isinstance(v, int | float) and not isinstance(v, bool):
+                data[k] = v * factor
+        return type(self).model_validate(data)
+
+    @classmethod
+    def _not_scaled(cls) -> set[str]:
+        return set()
+
+    @classmethod
+    def numeric_fields(cls) -> tuple[str, ...]:
+        """Fields that goal seek may scale: amounts and paths."""
+        out = []
+        for name, info in cls.model_fields.items():
+            ann = str(info.annotation)
+            if "float" in ann or "dict" in ann:
+                out.append(name)
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Effect:
+    """A lever's effects, each of shape ``(n_draws, n_quarters)``.
+
+    Attributes
+    ----------
+    gdp_real_digital, gdp_real_rest : ndarray
+        Value added in 亿元 at 2019 prices, by sector.
+    revenue : ndarray
+        Direct effect on general public budget revenue, 亿元 (e.g. relief forgone); the indirect
+        effect through GDP comes from the revenue block.
+    cost : ndarray
+        Net fiscal cost to the general public budget, 亿元 (revenue forgone or spending).
+    injection : ndarray
+        The lever's headline amount, 亿元 (relief granted, project spending, voucher subsidy).
+    """
+
+    gdp_real_digital: np.ndarray
+    gdp_real_rest: np.ndarray
+    revenue: np.ndarray
+    cost: np.ndarray
+    injection: np.ndarray
+
+
+class Lever:
+    """A lever type.  Subclasses set the class attributes and implement two methods."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    config: ClassVar[type[LeverConfig]]
+    parameters: ClassVar[tuple[Parameter, ...]]
+    history_field: ClassVar[str]
+    """The field of ``data/levers_h1.csv`` that holds this lever's H1 2020 injections."""
+
+    @classmethod
+    def injection(cls, cfg: LeverConfig, span: Span) -> np.ndarray:
+        """The quarterly injection in 亿元 that ``cfg`` describes, shape ``(span.n,)``."""
+        raise NotImplementedError
+
+    @classmethod
+    def transmit(cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray) -> Effect:
+        """Effects of injection ``x`` (shape ``(m, T)``, m = 1 or n_draws) given parameters ``theta``
+        (arrays of shape ``(n, 1)``) and the GDP deflator (``(n, T)``, 2019 = 1)."""
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, type[Lever]] = {}
+
+
+def register(cls: type[Lever]) -> type[Lever]:
+    """Class decorator: add a lever type to :data:`REGISTRY` under ``cls.name``."""
+    if cls.name in REGISTRY:
+        raise ValueError(f"lever {cls.name!r} registered twice")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def path_array(path: dict[str, float], span: Span) -> np.ndarray:
+    """A ``{period: value}`` path as an array over ``span`` (zeros elsewhere)."""
+    out = np.zeros(span.n)
+    for key, value in path.items():
+        out[span.index(key)] += value
+    return out

@@ -1,0 +1,134 @@
+"""Files of an uncertain run: ``fan.csv``, the fan charts, and the uncertainty sections of
+``summary.json`` and ``report.md`` (see :mod:`model.analysis.uncertainty`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from model.analysis.uncertainty import FAN_PERCENTILES, SHOCK_START, Draws, priors
+from model.core.blocks.shock import innovation_sd
+
+__all__ = ["FAN_FIGURES", "report_section", "summary_section", "write_fan_csv", "write_files"]
+
+FAN_FIGURES = {
+    "fan_gdp_growth.png": (("gdp_real_yoy_ytd", "Real GDP growth, year to date (%)"),
+                           ("gdp_real_yoy", "Real GDP growth in the quarter, year on year (%)")),
+    "fan_revenue.png": (("revenue_yoy_ytd", "Budget revenue growth, year to date (%)"),
+                        ("revenue_ytd", "Budget revenue, year to date (100m yuan)")),
+}
+"""Fan-chart files and the indicators in their panels."""
+
+
+def write_fan_csv(draws: Draws, path: Path) -> None:
+    """``fan.csv``: ``period, variable, p05, p25, p50, p75, p95`` (see :meth:`Draws.fan`)."""
+    from model.present.output import to_csv
+
+    to_csv(draws.fan().set_index("period"), path, index_label="period")
+
+
+def write_files(draws: Draws, directory: Path) -> list[str]:
+    """Write ``fan.csv`` and the fan charts into ``directory``; return the figure file names."""
+    from model.present.plotting import figure
+
+    write_fan_csv(draws, directory / "fan.csv")
+    names = []
+    for file, panels in FAN_FIGURES.items():
+        fig, axes = figure(len(panels))
+        for ax, (variable, title) in zip(axes, panels, strict=True):
+            draws.plot(variable, ax=ax, title=title)
+        fig.tight_layout()
+        fig.savefig(directory / file, dpi=110)
+        names.append(file)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    return names
+
+
+def summary_section(draws: Draws) -> dict[str, Any]:
+    """What ``summary.json`` holds under ``uncertainty``."""
+    s = draws.settings
+    head = draws.headline()
+    fan_by_year: dict[str, dict[str, dict[str, float]]] = {}
+    for r in head.itertuples(index=False):
+        fan_by_year.setdefault(str(r.period), {})[r.variable] = {
+            f"p{q:02d}": float(getattr(r, f"p{q:02d}")) for q in FAN_PERCENTILES
+        } | {"point": float(r.point)}
+    return {
+        "draws": draws.n,
+        "seed": s.seed,
+        "scale": s.scale,
+        "draw_parameters": s.draw_parameters,
+        "draw_shocks": s.draw_shocks,
+        "draws_tried": draws.tried,
+        "acceptance_rate": draws.acceptance,
+        "parameters_drawn": list(draws.drawn),
+        "parameters_solved_per_draw": list(draws.solved),
+        "priors_set_in_scenario": {k: v.model_dump(exclude_none=True) for k, v in s.priors.items()},
+        "forecast_shock": _forecast_shock(draws),
+        "fan": fan_by_year,
+        "probabilities": draws.probabilities().to_dict(orient="records"),
+    }
+
+
+def _forecast_shock(draws: Draws) -> dict[str, Any]:
+    """The forecast-shock process as drawn: AR coefficient, the sd it adds to annual growth (pp)
+    and its innovation sd (% of trend), both times ``scale`` (zero without ``draw_shocks``)."""
+    s = draws.settings
+    p = draws.results.params
+    k = s.scale * s.draw_shocks
+    return {"start": SHOCK_START, "ar": p["shock_ar"], "annual_growth_sd": p["shock_annual_sd"] * k,
+            "innovation_sd": float(innovation_sd(p["shock_annual_sd"], p["shock_ar"])) * k}
+
+
+def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
+    """The ``## Uncertainty`` section of ``report.md``, as lines."""
+    from model.present.report import md_table
+
+    s = draws.settings
+    p = draws.results.params
+    head = draws.headline()
+    head.columns = [c if c != "variable" else "indicator" for c in head.columns]
+    head = head.rename(columns={"period": "year"})
+    probs = draws.probabilities()[["description", "event", "probability", "point"]]
+    probs["probability"] = [f"{100 * x:.1f}%" for x in probs.probability]
+    pri = priors(p, s)
+    drawn = [n for n in draws.drawn if n in pri]
+    prior_table = pd.DataFrame(
+        {"prior (centre, sd before scale)": [pri[n].describe() for n in drawn],
+         "source": [pri[n].source.replace("|", "/") for n in drawn]},
+        index=pd.Index(drawn, name="parameter"),
+    )
+    shock = _forecast_shock(draws)
+    shocks = (f"forecast shocks from {SHOCK_START} (an AR(1) output gap, coefficient {p['shock_ar']:g}, that adds "
+              f"{shock['annual_growth_sd']:.3g} pp to the sd of annual growth, as the 2012-2019 trend residuals "
+              f"do: innovation sd {shock['innovation_sd']:.3g}% of trend)"
+              ) if s.draw_shocks and s.scale > 0 else "no forecast shocks"
+    params = ("of the uncertain parameters, from their priors centred on this run's values,"
+              if draws.drawn else "without parameter uncertainty")
+    accepted = ("every draw could" if draws.tried == draws.n else
+                f"{100 * draws.acceptance:.1f}% of draws could and the rest were drawn again "
+                f"({draws.tried:,} draws in all)")
+    lines = [
+        "## Uncertainty",
+        "",
+        f"{draws.n:,} draws (seed {s.seed}, scale {s.scale:g}) {params} and {shocks}. Every draw is "
+        f"re-calibrated so that it reproduces the six H1 2020 targets ({', '.join(draws.solved)} solved "
+        f"again); {accepted}. Percentiles are across draws; `point` is the deterministic run above. "
+        "Quarter-by-quarter and year-to-date ranges are in `fan.csv`.",
+        "",
+        md_table(head, index=False),
+        "",
+        md_table(probs, index=False),
+        "",
+    ]
+    if drawn:
+        lines += ["Priors of the drawn parameters (the three trend parameters are drawn jointly with their "
+                  "estimated correlation):", "", md_table(prior_table, digits=4), ""]
+    if figure_names:
+        lines += [f"![{n}]({n})" for n in figure_names] + [""]
+    return lines

@@ -1,0 +1,207 @@
+"""The run report (``report.md``) and its figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from model.core.levers import REGISTRY as LEVERS
+from model.fitting.calibration import targets
+from model.inputs.data import load_data
+
+if TYPE_CHECKING:
+    from model.analysis.results import Results
+    from model.analysis.uncertainty import Draws
+
+__all__ = ["figures", "md_table", "run_report"]
+
+RECOVERY = ("shock_rest_decay", "shock_rest_persistent", "shock_digital_persistent", "shock_persistent_decay")
+
+
+def md_table(frame: pd.DataFrame, *, digits: int = 2, index: bool = True) -> str:
+    """A GitHub-flavoured markdown table (no extra dependency)."""
+    df = frame.reset_index() if index else frame
+
+    def cell(v: object) -> str:
+        if isinstance(v, float | np.floating):
+            return "" if not np.isfinite(v) else f"{v:,.{digits}f}"
+        return str(v)
+
+    head = "| " + " | ".join(str(c) for c in df.columns) + " |"
+    rule = "|" + "|".join("---" for _ in df.columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
+
+
+def figures(results: Results, directory: Path) -> list[str]:
+    """Write the run's PNG figures into ``directory``; return their file names."""
+    from model.present.plotting import figure, plot_bars, plot_paths
+
+    q = results.quarterly
+    obs = results.observed()
+    frames = {results.name: q}
+    out = []
+
+    fig, (a, b) = figure(2)
+    plot_paths(frames, ["gdp_real_yoy", "gdp_real_yoy_ytd"], observed=obs, ax=a,
+               title="Real GDP growth: quarter and year to date (%)")
+    plot_paths(frames, ["digital_core_real_yoy", "digital_core_real_yoy_ytd"], observed=obs, ax=b,
+               title="Digital-economy core real growth (%)")
+    fig.tight_layout()
+    fig.savefig(directory / "gdp_growth.png", dpi=110)
+    out.append("gdp_growth.png")
+
+    fig, (a, b) = figure(2)
+    plot_paths(frames, ["revenue_yoy_ytd"], observed=obs, ax=a, title="Budget revenue growth, year to date (%)")
+    plot_paths(frames, ["revenue_ytd"], observed=obs, ax=b, title="Budget revenue, year to date (100m yuan)")
+    fig.tight_layout()
+    fig.savefig(directory / "revenue.png", dpi=110)
+    out.append("revenue.png")
+
+    levers = [n for n in LEVERS if f"{n}_gdp_real_yoy_ytd_pp" in q]
+    fig, (a, b) = figure(2)
+    plot_paths(frames, ["gap_rest", "gap_digital"], ax=a, title="Output lost against trend (% of trend)")
+    plot_bars(q.loc["2020Q1":, [f"{n}_gdp_real_yoy_ytd_pp" for n in levers]].rename(
+        columns=lambda c: c.removesuffix("_gdp_real_yoy_ytd_pp")), levers, ax=b,
+        title="Measures' contributions to real growth, year to date (pp)")
+    fig.tight_layout()
+    fig.savefig(directory / "levels_and_levers.png", dpi=110)
+    out.append("levels_and_levers.png")
+
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    return out
+
+
+def _levers_table(results: Results) -> pd.DataFrame:
+    a = results.annual
+    rows = []
+    for name in LEVERS:
+        if f"{name}_gdp_real" not in a:
+            continue
+        for year in a.index[a.index >= 2020]:
+            rows.append(
+                {
+                    "measure": name,
+                    "year": int(year),
+                    "amount (亿元)": a.loc[year, f"{name}_injection"],
+                    "real GDP (亿元)": a.loc[year, f"{name}_gdp_real"],
+                    "growth (pp)": a.loc[year, f"{name}_gdp_real_yoy_pp"],
+                    "fiscal cost (亿元)": a.loc[year, f"{name}_cost"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def run_report(
+    results: Results, figure_names: Sequence[str] = (), *, draws: Draws | None = None,
+    fan_figures: Sequence[str] = (),
+) -> str:
+    """``report.md`` for one run; with ``draws``, an uncertainty section after the headline."""
+    from model import __version__
+    from model.present.fans import report_section
+
+    sc = results.scenario
+    cal = results.calibration
+    p = results.params
+    a = results.annual
+    q = results.quarterly
+    head = a.loc[2020:, ["gdp", "gdp_real_yoy", "digital_core_real_yoy", "revenue", "revenue_yoy"]]
+    head.columns = ["GDP (亿元)", "real growth (%)", "digital core real growth (%)", "revenue (亿元)", "revenue growth (%)"]
+    ytd = q.loc["2020Q1":, ["gdp_ytd", "gdp_real_yoy_ytd", "digital_core_real_yoy_ytd", "revenue_ytd", "revenue_yoy_ytd"]]
+    ytd.columns = ["GDP YTD (亿元)", "real growth YTD (%)", "digital core YTD (%)", "revenue YTD (亿元)", "revenue growth YTD (%)"]
+    fit = cal.fit[["target", "period", "unit", "observed", "model", "error", "tolerance", "within"]]
+    priors = cal.priors.drop(columns=["prior_mean"]) if not cal.priors.empty else cal.priors
+    recovery = pd.DataFrame(
+        {"value": [p[n] for n in RECOVERY], "source": [p.registry[n].source for n in RECOVERY]},
+        index=pd.Index(RECOVERY, name="parameter"),
+    )
+    q1 = q.loc["2020Q1"]
+    data = load_data()
+    tolerances = " or ".join(sorted({f"{t.tolerance:g} {'pp' if t.unit == '%' else t.unit}" for t in targets()}))
+    lines = [
+        f"# Scenario `{sc.name}`",
+        "",
+        sc.description,
+        "",
+        f"Model version {__version__}; scenario sha256 `{sc.digest[:16]}`"
+        + (f", file `{sc.path}`" if sc.path else "") + f"; horizon {sc.horizon}.",
+        "",
+        "## Headline",
+        "",
+        md_table(head),
+        "",
+        f"Real GDP grows {a.loc[2020, 'gdp_real_yoy']:.2f}% in 2020 and budget revenue "
+        f"{a.loc[2020, 'revenue_yoy']:+.2f}%; H2 2020 real growth over H2 2019 is {results.h2_growth():.2f}%.",
+        "",
+        *(report_section(draws, fan_figures) if draws is not None else []),
+        "## Quarter by quarter, as published (year to date)",
+        "",
+        md_table(ytd),
+        "",
+        "## Measures",
+        "",
+        "H1 2020 measures are history and appear in every scenario; later amounts are this scenario's.",
+        "",
+        md_table(_levers_table(results), index=False),
+        "",
+        "## Calibration to H1 2020",
+        "",
+        "Every target is met within its tolerance." if cal.ok else "**Some targets are missed** (see `error`).",
+        "",
+        md_table(fit, digits=3, index=False),
+        "",
+        "Calibrated parameters (penalised least squares; `z` is the distance from the prior mean in prior sds; "
+        "`identified_by` is the published figure that moves the calibrated value most, per the table below):",
+        "",
+        md_table(priors, digits=4),
+        "",
+        "Identification: how much each calibrated parameter would move if one published figure moved by its "
+        f"tolerance ({tolerances}), the others held:",
+        "",
+        md_table(cal.influence.T.rename_axis("target"), digits=4),
+        "",
+        "The six targets carry five independent pieces of information: revenue level and growth imply the "
+        "same H1 2019 base. The relief's budget share and the revenue residual, and the 2019 H1 GDP share and "
+        "the H1 deflator, are pairs the targets cannot tell apart; their priors split them.",
+        "",
+        "## The recovery assumption",
+        "",
+        "H1 alone cannot tell a fast rebound to trend from a gap that lingers. The rest of the economy's "
+        "transitory decay and persistent share keep their priors and move the full-year forecast more than "
+        "any measure; override them in a scenario's `[parameters]`.",
+        "",
+        md_table(recovery, digits=3),
+        "",
+        "## Data gaps and how they are filled",
+        "",
+        f"- 2019 quarterly GDP is not published: the 2019 total is spread with the 2018 profile (H1 "
+        f"{data.get('gdp', '2018Q2'):,.0f}, Q1-Q3 {data.get('gdp', '2018Q3'):,.0f} of {data.get('gdp', '2018'):,.0f} 亿元), "
+        f"the H1 share then calibrated ({p['gdp_share_h1']:.4f}); Q1's share of H1 "
+        f"is an assumption ({p['gdp_q1_share_of_h1']:.2f}).",
+        f"- Hangzhou's Q1 2020 GDP is not published: the model puts it at {q1['gdp']:,.0f} 亿元, "
+        f"{q1['gdp_real_yoy']:+.1f}% real.",
+        "- Quarterly revenue is not published: H1 2019 is implied by the H1 2020 level and growth "
+        f"({data.get('revenue', '2020Q2'):,.0f} / {1 + data.get('revenue_yoy', '2020Q2') / 100:.3f}); "
+        "the splits within halves are assumptions.",
+        "",
+    ]
+    if sc.parameters:
+        lines += ["## Parameters set by this scenario", ""]
+        lines += [f"- `{k}` = {v:g} (default {p.registry[k].value:g})" for k, v in sc.parameters.items()]
+        lines += [""]
+    if sc.shocks:
+        lines += ["## Shocks in this scenario", ""]
+        lines += [
+            f"- `{k}`: {s.depth:g}% of trend output ({s.sector}) from {s.start}, decay {s.decay:g}, "
+            f"persistent share {s.persistent_share:g}. {s.description}" for k, s in sc.shocks.items()
+        ]
+        lines += [""]
+    if figure_names:
+        lines += ["## Figures", ""] + [f"![{n}]({n})" for n in figure_names] + [""]
+    return "\n".join(lines)
