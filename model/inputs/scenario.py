@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 import tomllib
 from difflib import get_close_matches
 from pathlib import Path
@@ -328,26 +330,82 @@ class Scenario(_Table):
         frame = self.to_frame()
         return head + (frame.to_html(index=False) if not frame.empty else "<p>no measures after 2020 H1</p>")
 
-    def save(self, path: str | Path, *, header: str = "") -> Path:
-        """Write :meth:`to_toml` to ``path`` atomically; return the path."""
+    def save(self, path: str | Path, *, header: str = "", overwrite: bool = True) -> Path:
+        """Write :meth:`to_toml` to ``path`` atomically; return the path.
+
+        The text is read back through the loader's checks first, so a file is written only if
+        :func:`load_scenario` accepts it and gives back this scenario.
+
+        Raises
+        ------
+        UserError
+            If the loader would refuse the text, or ``path`` exists and ``overwrite`` is false, or
+            it cannot be written.
+        """
         from model.present.output import write_text_atomic
 
         path = Path(path)
-        write_text_atomic(path, self.to_toml(header=header))
+        text = self.to_toml(header=header)
+        back = _validate({**tomllib.loads(text), "path": str(path)}, str(path)).check()
+        if back.digest != self.digest:
+            raise UserError("the scenario does not survive a round trip through TOML; nothing written",
+                            file=str(path))
+        write_text_atomic(path, text, overwrite=overwrite)
         return path
 
 
 # -- loading -----------------------------------------------------------------------------------
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise UserError("file not found", file=str(path))
-    if path.is_dir():
-        raise UserError("expected a TOML file, found a directory", file=str(path))
+MAX_SCENARIO_BYTES = 1 << 20
+"""Largest scenario file read, in bytes (1 MiB).
+
+Reason: the shipped scenarios are 1-4 KB and a solved scenario with a value for every quarter to
+2025 is under 20 KB; a limit 50 times that never stops a real plan and stops a device like
+``/dev/zero`` (or a mistyped data file) from being read until memory runs out.
+"""
+
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_limited(path: Path, *, key: str | None = None, limit: int = MAX_SCENARIO_BYTES) -> bytes:
+    """The bytes of regular file ``path``, at most ``limit`` of them.
+
+    Opened without blocking, so a FIFO is refused rather than waited on.
+
+    Raises
+    ------
+    UserError
+        If ``path`` is missing, unreadable, a symlink loop, not a regular file, or too large.
+    """
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise UserError("file not found", file=str(path), key=key) from None
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror or exc}", file=str(path), key=key) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+            raise UserError(f"expected a TOML file, found {kind}", file=str(path), key=key)
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            data = fh.read(limit + 1)
+    except OSError as exc:
+        raise UserError(f"cannot read: {exc.strerror or exc}", file=str(path), key=key) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise UserError(f"expected a scenario file of at most {limit // 1024} KiB; this one is larger",
+                        file=str(path), key=key)
+    return data
+
+
+def _read_toml(path: Path, *, key: str | None = None) -> dict[str, Any]:
+    data = read_limited(path, key=key)
+    try:
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"malformed TOML: {exc}", file=str(path)) from None
     except UnicodeDecodeError:
@@ -367,7 +425,11 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 
 
 def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: RuntimeError before Python 3.13
+        raise UserError("cannot read: the path is a symbolic link loop",
+                        file=str(seen[-1] if seen else path), key="extends" if seen else None) from None
     if path in seen:
         chain = " -> ".join(p.name for p in (*seen, path))
         raise UserError(f"extends forms a cycle ({chain})", file=str(seen[0]), key="extends")
@@ -378,8 +440,12 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not isinstance(parent_ref, str):
         raise UserError("expected the path of a scenario file", file=str(path), key="extends")
     parent_path = path.parent / parent_ref
-    if not parent_path.exists():
+    if not os.path.lexists(parent_path):
         raise UserError(f"scenario {parent_ref!r} not found beside this file", file=str(path), key="extends")
+    try:
+        read_limited(parent_path)  # a device, FIFO, loop or huge file: named against this file
+    except UserError as exc:
+        raise UserError(f"{parent_ref}: {exc.detail}", file=str(path), key="extends") from None
     parent = _resolve(parent_path, (*seen, path))
     # a mistake in the parent is reported against the parent's file, not the child's
     _named(parent, parent_path)

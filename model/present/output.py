@@ -350,13 +350,13 @@ def to_csv(frame: pd.DataFrame, path: Path, *, index_label: str | None = None) -
     out.to_csv(path, index_label=index_label or out.index.name, float_format="%.6f")
 
 
-def run_inputs(results: Results, inputs: dict[str, Any] | None = None) -> dict[str, Any]:
+def run_inputs(results: Results, inputs: dict[str, Any] | None = None, draws: Draws | None = None) -> dict[str, Any]:
     """Every input that changes the numbers of ``results``, for ``summary.json`` and ``report.md``.
 
     ``parameters_set_by_caller`` are the parameters fixed outside the scenario file (``--set`` or
     ``params=`` in Python), read off the run itself, so an API run records them too.  ``inputs``
-    adds what only the caller knows (the command line, ``--draws``, ``--seed``, accepting a missed
-    calibration); a key given there wins.
+    adds what only the caller knows (the command line and its options, accepting a missed
+    calibration); a key given there wins.  With ``draws``, the number of draws and the seed used.
     """
     p = results.params
     by_caller = {n: p[n] for n in sorted(p.fixed - set(results.scenario.parameters))}
@@ -367,6 +367,8 @@ def run_inputs(results: Results, inputs: dict[str, Any] | None = None) -> dict[s
         "calibration_miss_accepted": False,
     }
     out.update(inputs or {})
+    if draws is not None:
+        out["draws"], out["seed"] = draws.n, draws.settings.seed
     return out
 
 
@@ -385,10 +387,7 @@ def summary_dict(results: Results, draws: Draws | None = None,
         str(year): {col: float(annual.loc[year, col]) for col in annual.columns if not col.startswith(tuple(f"{n}_" for n in LEVERS))}
         for year in annual.index
     }
-    made_by = run_inputs(results, inputs)
-    if draws is not None:
-        made_by.setdefault("draws", draws.n)
-        made_by.setdefault("seed", draws.settings.seed)
+    made_by = run_inputs(results, inputs, draws)
     return _jsonable(
         {
             "model_version": __version__,
@@ -442,7 +441,7 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None,
 
     check_finite(results.quarterly, "quarterly.csv", undefined_before=pd.Period("2020Q1", freq="Q"))
     check_finite(results.annual, "annual.csv", undefined_before=2020)
-    made_by = run_inputs(results, inputs)
+    made_by = run_inputs(results, inputs, draws)
 
     def build(tmp: Path) -> None:
         to_csv(results.quarterly, tmp / "quarterly.csv", index_label="period")
