@@ -343,9 +343,11 @@ class Solution:
             f"Reproduce with: python -m model run <this file>"
         )
 
-    def save(self, path: str | Path) -> Path:
-        """Write the solved scenario as a standalone TOML file (atomically); return the path."""
-        return self.scenario.save(path, header=self.header())
+    def save(self, path: str | Path, *, overwrite: bool = True) -> Path:
+        """Write the solved scenario as a standalone TOML file (atomically); return the path.
+
+        With ``overwrite=False`` an existing ``path`` is an error (:meth:`Scenario.save`)."""
+        return self.scenario.save(path, header=self.header(), overwrite=overwrite)
 
 
 def _amount(scenario: Scenario, lever: str) -> float:

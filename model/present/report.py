@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -99,11 +99,31 @@ def _levers_table(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def inputs_section(inputs: Mapping[str, Any] | None, calibration_ok: bool) -> list[str]:
+    """The ``## Inputs`` lines of a report: everything besides the scenario file that changed the
+    numbers (``--set``, ``--draws``, ``--seed``, an accepted calibration miss, the command)."""
+    if inputs is None:
+        return []
+    lines = ["## Inputs", ""]
+    if inputs.get("command"):
+        lines += [f"Made by `{inputs['command']}`.", ""]
+    set_ = inputs.get("parameters_set_by_caller") or {}
+    lines.append("Parameters set besides the scenario file: "
+                 + (", ".join(f"`{k} = {v:g}`" for k, v in set_.items()) if set_ else "none") + ".")
+    if inputs.get("draws") is not None:
+        lines.append(f"Monte Carlo: {inputs['draws']:,} draws, seed {inputs.get('seed')}.")
+    if inputs.get("calibration_miss_accepted") and not calibration_ok:
+        lines.append("**The calibration misses some H1 2020 targets; the run was accepted anyway "
+                     "(`--accept-calibration-miss`).**")
+    return [*lines, ""]
+
+
 def run_report(
     results: Results, figure_names: Sequence[str] = (), *, draws: Draws | None = None,
-    fan_figures: Sequence[str] = (),
+    fan_figures: Sequence[str] = (), inputs: Mapping[str, Any] | None = None,
 ) -> str:
-    """``report.md`` for one run; with ``draws``, an uncertainty section after the headline."""
+    """``report.md`` for one run; with ``draws``, an uncertainty section after the headline; with
+    ``inputs`` (:func:`model.present.output.run_inputs`), the inputs that made it."""
     from model import __version__
     from model.present.fans import report_section
 
@@ -133,6 +153,7 @@ def run_report(
         f"Model version {__version__}; scenario sha256 `{sc.digest[:16]}`"
         + (f", file `{sc.path}`" if sc.path else "") + f"; horizon {sc.horizon}.",
         "",
+        *inputs_section(inputs, cal.ok),
         "## Headline",
         "",
         md_table(head),
