@@ -106,11 +106,12 @@ def _jsonable(x: Any) -> Any:
 
 
 def to_csv(frame: pd.DataFrame, path: Path, *, index_label: str | None = None) -> None:
-    """CSV with periods written like ``2020Q3`` and floats to 6 decimals."""
+    """CSV with periods written like ``2020Q3``, floats to 6 decimals, UTF-8 with a byte-order mark."""
     out = frame.copy()
     if isinstance(out.index, pd.PeriodIndex):
         out.index = out.index.astype(str)
-    out.to_csv(path, index_label=index_label or out.index.name, float_format="%.6f")
+    # utf-8-sig: a byte-order mark, so that Excel in a Chinese locale reads 亿元 as UTF-8, not GBK
+    out.to_csv(path, index_label=index_label or out.index.name, float_format="%.6f", encoding="utf-8-sig")
 
 
 def summary_dict(results: Results, draws: Draws | None = None) -> dict[str, Any]:
@@ -155,8 +156,9 @@ def summary_dict(results: Results, draws: Draws | None = None) -> dict[str, Any]
     )
 
 
-def write_run(results: Results, directory: Path, *, draws: Draws | None = None) -> Path:
-    """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures.
+def write_run(results: Results, directory: Path, *, draws: Draws | None = None, lang: str | None = None) -> Path:
+    """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures, and
+    ``results.xlsx`` and ``briefing.html`` (labelled in ``lang``, :mod:`model.present.labels`).
 
     With ``draws`` (a Monte Carlo of the same run, :mod:`model.analysis.uncertainty`), also ``fan.csv`` and
     the fan charts, and an uncertainty section in ``summary.json`` and ``report.md``.  A
@@ -165,7 +167,11 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None) 
     """
     from model.analysis.sensitivity import carry_over
     from model.present.fans import write_files as write_fan_files
+    from model.present.labels import check_lang
     from model.present.report import figures, run_report
+    from model.present.shareable import write_run_extras
+
+    lang = check_lang(lang, key="lang")
 
     def build(tmp: Path) -> None:
         to_csv(results.quarterly, tmp / "quarterly.csv", index_label="period")
@@ -173,10 +179,11 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None) 
         (tmp / "summary.json").write_text(
             json.dumps(summary_dict(results, draws), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        names = figures(results, tmp)
-        fan_names = write_fan_files(draws, tmp) if draws is not None else []
+        names = figures(results, tmp, lang=lang)
+        fan_names = write_fan_files(draws, tmp, lang=lang) if draws is not None else []
         (tmp / "report.md").write_text(run_report(results, names, draws=draws, fan_figures=fan_names),
                                        encoding="utf-8")
+        write_run_extras(results, tmp, names, draws=draws, fan_figures=fan_names, lang=lang)
         carry_over(results, Path(directory), tmp)
 
     return write_dir_atomic(directory, build)
