@@ -107,7 +107,7 @@ def test_cli_sensitivity_writes_its_folder_and_a_later_run_keeps_it_only_while_v
     folder = out / "h2_plan" / "sensitivity"
     for f in ("sobol.csv", "tornado.png", "report.md", "sensitivity.json"):
         assert (folder / f).is_file(), f
-    header = (folder / "sobol.csv").read_text(encoding="utf-8").splitlines()[0]
+    header = (folder / "sobol.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert header == "output,factor,members,S1,S1_conf,ST,ST_conf"
     meta = json.loads((folder / "sensitivity.json").read_text(encoding="utf-8"))
     assert meta["samples"] == 32 and meta["scenario"] == "h2_plan"

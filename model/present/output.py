@@ -341,13 +341,12 @@ def _jsonable(x: Any) -> Any:
 
 
 def to_csv(frame: pd.DataFrame, path: Path, *, index_label: str | None = None) -> None:
-    """CSV with periods written like ``2020Q3`` and floats to 6 decimals.
-
-    """
+    """CSV with periods written like ``2020Q3``, floats to 6 decimals, UTF-8 with a byte-order mark."""
     out = frame.copy()
     if isinstance(out.index, pd.PeriodIndex):
         out.index = out.index.astype(str)
-    out.to_csv(path, index_label=index_label or out.index.name, float_format="%.6f")
+    # utf-8-sig: a byte-order mark, so that Excel in a Chinese locale reads 亿元 as UTF-8, not GBK
+    out.to_csv(path, index_label=index_label or out.index.name, float_format="%.6f", encoding="utf-8-sig")
 
 
 def run_inputs(results: Results, inputs: dict[str, Any] | None = None, draws: Draws | None = None) -> dict[str, Any]:
@@ -420,8 +419,9 @@ def summary_dict(results: Results, draws: Draws | None = None,
 
 
 def write_run(results: Results, directory: Path, *, draws: Draws | None = None,
-              inputs: dict[str, Any] | None = None) -> Path:
-    """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures.
+              inputs: dict[str, Any] | None = None, lang: str | None = None) -> Path:
+    """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures, and
+    ``results.xlsx`` and ``briefing.html`` (labelled in ``lang``, :mod:`model.present.labels`).
 
     With ``draws`` (a Monte Carlo of the same run, :mod:`model.analysis.uncertainty`), also ``fan.csv`` and
     the fan charts, and an uncertainty section in ``summary.json`` and ``report.md``.  ``inputs``
@@ -437,7 +437,11 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None,
     """
     from model.analysis.sensitivity import carry_over
     from model.present.fans import write_files as write_fan_files
+    from model.present.labels import check_lang
     from model.present.report import figures, run_report
+    from model.present.shareable import write_run_extras
+
+    lang = check_lang(lang, key="lang")
 
     check_finite(results.quarterly, "quarterly.csv", undefined_before=pd.Period("2020Q1", freq="Q"))
     check_finite(results.annual, "annual.csv", undefined_before=2020)
@@ -450,11 +454,12 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None,
             json.dumps(summary_dict(results, draws, made_by), indent=2, ensure_ascii=False) + "\n",
             encoding="utf-8",
         )
-        names = figures(results, tmp)
-        fan_names = write_fan_files(draws, tmp) if draws is not None else []
+        names = figures(results, tmp, lang=lang)
+        fan_names = write_fan_files(draws, tmp, lang=lang) if draws is not None else []
         (tmp / "report.md").write_text(
             run_report(results, names, draws=draws, fan_figures=fan_names, inputs=made_by), encoding="utf-8"
         )
+        write_run_extras(results, tmp, names, draws=draws, fan_figures=fan_names, lang=lang)
         carry_over(results, Path(directory), tmp)
 
     return write_dir_atomic(directory, build)

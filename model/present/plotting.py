@@ -10,21 +10,26 @@ import numpy as np
 import pandas as pd
 
 from model.core.calendar import CALENDAR
+from model.present.labels import DEFAULT_LANG, text, unit
+from model.present.labels import label as label_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["figure", "plot_bars", "plot_paths"]
+__all__ = ["end_of_data", "figure", "plot_bars", "plot_paths"]
 
 
 def _pyplot() -> ModuleType:
     import matplotlib
 
+    from model.present.fonts import use_cjk_font
+
     if matplotlib.get_backend().lower() not in ("module://matplotlib_inline.backend_inline",):
         matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
+    use_cjk_font()  # Chinese labels render on a fresh machine (model.present.fonts)
     return plt
 
 
@@ -48,14 +53,18 @@ def plot_paths(
     title: str | None = None,
     ylabel: str | None = None,
     band: Mapping[str, tuple[pd.Series, pd.Series]] | None = None,
+    lang: str = DEFAULT_LANG,
 ) -> Axes:
     """Lines of ``columns`` for every frame (one style a frame), on a quarterly axis.
 
     ``observed`` (``variable, period, observed``) adds the published points of those columns as
-    black markers; ``band`` maps a label to a (low, high) pair of series to shade.
+    black markers; ``band`` maps a label to a (low, high) pair of series to shade.  Legends and
+    the unit on the y axis (unless ``ylabel`` is given) are in ``lang`` (:mod:`model.present.labels`).
     """
     if ax is None:
         _, ax = figure()
+    else:
+        _pyplot()
     styles = ["-", "--", ":", "-."]
     first = next(iter(frames.values()))
     xs = _x(first.index)
@@ -65,7 +74,7 @@ def plot_paths(
                         label=label, color="tab:blue", linewidth=0)
     for k, (name, frame) in enumerate(frames.items()):
         for j, col in enumerate(columns):
-            label = col if len(frames) == 1 else f"{name}: {col}"
+            label = label_of(col, lang) if len(frames) == 1 else f"{name}: {label_of(col, lang)}"
             ax.plot([pos[str(p)] for p in frame.index], frame[col].to_numpy(), styles[k % 4],
                     color=f"C{j}", label=label, marker="." if len(frame) < 30 else None)
     if observed is not None:
@@ -74,31 +83,42 @@ def plot_paths(
             if str(r.period) in pos:
                 ax.plot(pos[str(r.period)], r.observed, "ko", markersize=6)
         if not pts.empty:
-            ax.plot([], [], "ko", label="observed (H1 2020)")
+            ax.plot([], [], "ko", label=text("observed", lang))
     ax.set_xticks(range(len(xs)))
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
-    ax.axvline(pos.get(str(CALENDAR.last_observed), 0) + 0.5, color="grey", linestyle=":", linewidth=0.8)  # end of data
+    end_of_data(ax, pos.get(str(CALENDAR.last_observed), 0) + 0.5, lang=lang)
     if title:
         ax.set_title(title, fontsize=10)
-    if ylabel:
-        ax.set_ylabel(ylabel)
+    ax.set_ylabel(ylabel or unit(columns[0], lang))
     ax.legend(fontsize=7)
     return ax
 
 
+
+def end_of_data(ax: Axes, x: float, *, lang: str = DEFAULT_LANG) -> None:
+    """A dotted vertical line at ``x`` labelled "end of data" at the top of ``ax``."""
+    ax.axvline(x, color="grey", linestyle=":", linewidth=0.8)
+    ax.annotate(text("end_of_data", lang), (x, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -2),
+                textcoords="offset points", ha="left", va="top", fontsize=7, color="grey")
+
+
 def plot_bars(frame: pd.DataFrame, columns: Sequence[str], *, ax: Axes | None = None,
-              title: str | None = None, ylabel: str | None = None) -> Axes:
-    """Stacked bars of ``columns`` (e.g. contributions) over the frame's index."""
+              title: str | None = None, ylabel: str | None = None,
+              names: Mapping[str, str] | None = None) -> Axes:
+    """Stacked bars of ``columns`` (e.g. contributions) over the frame's index; ``names`` maps a
+    column to its legend entry."""
     if ax is None:
         _, ax = figure()
+    else:
+        _pyplot()
     xs = [str(p) for p in frame.index]
     vals = frame[list(columns)].fillna(0.0).to_numpy()  # (rows, columns)
     up = np.cumsum(np.clip(vals, 0.0, None), axis=1) - np.clip(vals, 0.0, None)
     down = np.cumsum(np.clip(vals, None, 0.0), axis=1) - np.clip(vals, None, 0.0)
     bottoms = np.where(vals >= 0.0, up, down)
     for j, col in enumerate(columns):
-        ax.bar(range(len(xs)), vals[:, j], bottom=bottoms[:, j], color=f"C{j}", label=col)
+        ax.bar(range(len(xs)), vals[:, j], bottom=bottoms[:, j], color=f"C{j}", label=(names or {}).get(col, col))
     ax.set_xticks(range(len(xs)))
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)

@@ -13,6 +13,7 @@ from model.core.calendar import CALENDAR
 from model.core.levers import REGISTRY as LEVERS
 from model.fitting.calibration import targets
 from model.inputs.data import load_data
+from model.present.labels import DEFAULT_LANG, header, label, lever_name, unit
 
 if TYPE_CHECKING:
     from model.analysis.results import Results
@@ -38,8 +39,8 @@ def md_table(frame: pd.DataFrame, *, digits: int = 2, index: bool = True) -> str
     return "\n".join([head, rule, *rows])
 
 
-def figures(results: Results, directory: Path) -> list[str]:
-    """Write the run's PNG figures into ``directory``; return their file names."""
+def figures(results: Results, directory: Path, *, lang: str = DEFAULT_LANG) -> list[str]:
+    """Write the run's PNG figures into ``directory``, labelled in ``lang``; return their file names."""
     from model.present.plotting import figure, plot_bars, plot_paths
 
     q = results.quarterly
@@ -47,28 +48,32 @@ def figures(results: Results, directory: Path) -> list[str]:
     frames = {results.name: q}
     out = []
 
+    def title(*names: str) -> str:
+        return "、".join(label(n, lang) for n in names) if lang != "en" else "; ".join(label(n, lang) for n in names)
+
     fig, (a, b) = figure(2)
-    plot_paths(frames, ["gdp_real_yoy", "gdp_real_yoy_ytd"], observed=obs, ax=a,
-               title="Real GDP growth: quarter and year to date (%)")
-    plot_paths(frames, ["digital_core_real_yoy", "digital_core_real_yoy_ytd"], observed=obs, ax=b,
-               title="Digital-economy core real growth (%)")
+    plot_paths(frames, ["gdp_real_yoy", "gdp_real_yoy_ytd"], observed=obs, ax=a, lang=lang,
+               title=header("gdp_real_yoy_ytd", lang))
+    plot_paths(frames, ["digital_core_real_yoy", "digital_core_real_yoy_ytd"], observed=obs, ax=b, lang=lang,
+               title=header("digital_core_real_yoy_ytd", lang))
     fig.tight_layout()
     fig.savefig(directory / "gdp_growth.png", dpi=110)
     out.append("gdp_growth.png")
 
     fig, (a, b) = figure(2)
-    plot_paths(frames, ["revenue_yoy_ytd"], observed=obs, ax=a, title="Budget revenue growth, year to date (%)")
-    plot_paths(frames, ["revenue_ytd"], observed=obs, ax=b, title="Budget revenue, year to date (100m yuan)")
+    plot_paths(frames, ["revenue_yoy_ytd"], observed=obs, ax=a, lang=lang, title=header("revenue_yoy_ytd", lang))
+    plot_paths(frames, ["revenue_ytd"], observed=obs, ax=b, lang=lang, title=header("revenue_ytd", lang))
     fig.tight_layout()
     fig.savefig(directory / "revenue.png", dpi=110)
     out.append("revenue.png")
 
     levers = [n for n in LEVERS if f"{n}_gdp_real_yoy_ytd_pp" in q]
     fig, (a, b) = figure(2)
-    plot_paths(frames, ["gap_rest", "gap_digital"], ax=a, title="Output lost against trend (% of trend)")
+    plot_paths(frames, ["gap_rest", "gap_digital"], ax=a, lang=lang, title=title("gap_rest", "gap_digital"))
     plot_bars(q.loc[CALENDAR.report_start:, [f"{n}_gdp_real_yoy_ytd_pp" for n in levers]].rename(
         columns=lambda c: c.removesuffix("_gdp_real_yoy_ytd_pp")), levers, ax=b,
-        title="Measures' contributions to real growth, year to date (pp)")
+        title=header("gdp_real_yoy_ytd_pp", lang), ylabel=unit("gdp_real_yoy_ytd_pp", lang),
+        names={n: lever_name(n, lang) for n in levers})
     fig.tight_layout()
     fig.savefig(directory / "levels_and_levers.png", dpi=110)
     out.append("levels_and_levers.png")
