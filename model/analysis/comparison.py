@@ -539,7 +539,7 @@ def _contribution_fan(c: Comparison, a: Draws, b: Draws) -> pd.DataFrame:
     take the scenario's values (the scenario's draws of ``theta`` for ``parameters``), the others
     the baseline's; both runs' forecast shocks are the same random numbers.
     """
-    from model.analysis.attribution import PARAMETERS, SHOCKS, coalitions, shapley_weights
+    from model.analysis.attribution import coalitions, shapley_weights, switch_players
     from model.core.simulate import simulate
 
     pct = [f"p{q:02d}" for q in FAN_PERCENTILES]
@@ -553,11 +553,8 @@ def _contribution_fan(c: Comparison, a: Draws, b: Draws) -> pd.DataFrame:
     values = {var: np.empty((m.shape[0], a.n, yi.size)) for var in RANGE_CONTRIBUTIONS}
     for r, row in enumerate(m):
         on = dict(zip(players, row, strict=True))
-        injections = {n: (s_in if on.get(n, False) else b_in).injections[n][:, : span.n] for n in LEVERS}
-        source = a if on.get(PARAMETERS, False) else b
-        noise = (s_in if on.get(PARAMETERS, False) else b_in).noise[:, : span.n]
-        shocks = (s_in if on.get(SHOCKS, False) else b_in).shocks
-        ann = indicators.annual(simulate(source.theta, replace(b_in, span=span, injections=injections, shocks=shocks, noise=noise)))
+        theta, inputs = switch_players(on.__getitem__, players, span, b_in, s_in, b.theta, a.theta)
+        ann = indicators.annual(simulate(theta, inputs))
         for var in RANGE_CONTRIBUTIONS:
             values[var][r] = ann[var][:, yi]
     rows = []

@@ -41,7 +41,8 @@ from model.inputs.files import MAX_SCENARIO_BYTES, read_limited
 from model.inputs.history import history_inputs
 from model.inputs.messages import one_line
 from model.inputs.registry import registry
-from model.inputs.tables import MAX_DRAWS, PriorTable, ShockTable, UncertaintyTable, _Table
+from model.inputs.tables import ShockTable, _Table
+from model.inputs.uncertainty_settings import MAX_DRAWS, PriorTable, UncertaintyTable
 
 if TYPE_CHECKING:
     from model.core.simulate import Inputs
