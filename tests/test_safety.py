@@ -260,3 +260,21 @@ def test_draws_and_seed_are_recorded(tmp_path):
     made_by = json.loads((tmp_path / "h2_plan" / "summary.json").read_text(encoding="utf-8"))["inputs"]
     assert (made_by["draws"], made_by["seed"]) == (40, 7)
     assert "Monte Carlo: 40 draws, seed 7." in (tmp_path / "h2_plan" / "report.md").read_text(encoding="utf-8")
+
+
+# -- 8. solve and compare report the same fiscal cost, and say which quarters it covers ----------
+
+
+def test_solve_and_compare_report_the_same_fiscal_cost_for_the_same_thing():
+    import model
+    from model.analysis.comparison import compare
+
+    sol = model.solve("scenarios/h2_plan.toml", "gdp_real_yoy_ytd@2020Q4=5.0", "consumption_events")
+    cost = sol.cost().set_index(["lever", "year"])
+    assert cost.loc[("consumption_events", 2020), "period"] == "2020Q3-2020Q4"
+    assert cost.loc[("consumption_events", 2020), "cost_before"] == pytest.approx(3.51)  # H1 history excluded
+    ce = compare(sol.results, model.run("scenarios/baseline.toml")).cost_effectiveness()
+    ce = ce.set_index(["lever", "period"]).fiscal_cost
+    for lever, year in cost.index:
+        assert cost.loc[(lever, year), "cost_after"] == pytest.approx(ce.loc[(lever, str(year))], abs=1e-9)
+    assert "Fiscal cost to the general public budget of the measures from 2020Q3" in sol.summary()
