@@ -30,7 +30,6 @@ deterministic given its seed.
 from __future__ import annotations
 
 import re
-import sys
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -476,12 +475,11 @@ def _settings(scenario: Scenario, **overrides: Any) -> UncertaintyTable:
 
 
 def _progress(total: int, desc: str, enabled: bool | None) -> Any:
-    """A tqdm bar on stderr, by default only when it is a terminal, and only once the work has
-    taken half a second."""
-    from tqdm.auto import tqdm
+    """A bar on stderr when it is a terminal, once the work has taken a while
+    (:func:`model.core.progress.progress_bar`)."""
+    from model.core.progress import progress_bar
 
-    show = sys.stderr.isatty() if enabled is None else enabled
-    return tqdm(total=total, desc=desc, unit="draw", disable=not show, delay=0.5, leave=False)
+    return progress_bar(total, desc, enabled)
 
 
 def _draw_and_solve(
