@@ -278,3 +278,33 @@ def test_solve_and_compare_report_the_same_fiscal_cost_for_the_same_thing():
     for lever, year in cost.index:
         assert cost.loc[(lever, year), "cost_after"] == pytest.approx(ce.loc[(lever, str(year))], abs=1e-9)
     assert "Fiscal cost to the general public budget of the measures from 2020Q3" in sol.summary()
+
+
+# -- 5. concurrent writers ------------------------------------------------------------------------
+
+
+def test_a_run_refused_by_another_writers_lock_is_one_line_and_keeps_the_old_result(tmp_path, capsys, monkeypatch):
+    import model.present.output as output
+
+    assert main(["run", "--quiet", "--out", str(tmp_path)]) == 0
+    before = _tree(tmp_path)
+    monkeypatch.setattr(output, "LOCK_TIMEOUT", 0.1)
+    with output.folder_lock(tmp_path / "h2_plan"):
+        assert main(["run", "--quiet", "--set", "projects_multiplier=1.4", "--out", str(tmp_path)]) == 2
+    assert _one_line(capsys) == (
+        f"error: --out: cannot write {tmp_path / 'h2_plan'}: another run is writing it (waited 0.1 s for "
+        f"{tmp_path / '.h2_plan.lock'}); try again when it has finished")
+    assert _tree(tmp_path) == before
+
+
+@pytest.mark.slow
+def test_two_runs_writing_the_same_folder_at_once_are_serialised(tmp_path):
+    cmd = [sys.executable, "-m", "model", "run", "--quiet", "--out", str(tmp_path)]
+    procs = [subprocess.Popen([*cmd, "--set", f"projects_multiplier={m}"], stderr=subprocess.PIPE, text=True)
+             for m in (1.2, 1.4)]
+    errs = [p.communicate()[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errs
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h2_plan"]
+    summary = json.loads((tmp_path / "h2_plan" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["inputs"]["parameters_set_by_caller"]["projects_multiplier"] in (1.2, 1.4)
+    assert {"quarterly.csv", "annual.csv", "report.md"} <= {p.name for p in (tmp_path / "h2_plan").iterdir()}
