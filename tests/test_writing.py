@@ -3,6 +3,7 @@ moments (``model.present.output``)."""
 
 import os
 import random
+import shutil
 import signal
 import stat
 import subprocess
@@ -204,3 +205,29 @@ def test_killed_at_random_moments_the_folder_is_the_old_or_the_new_one_whole(tmp
     assert kills == 8 and seen
     write_dir_atomic(target, lambda tmp: (tmp / "MANIFEST").write_text("end"))
     assert [p.name for p in tmp_path.iterdir()] == ["res", "writer.py"]  # the litter is cleaned
+
+
+@pytest.mark.slow
+def test_a_real_run_killed_at_random_moments_leaves_the_old_or_the_new_result_whole(tmp_path):
+    rng = random.Random(12)
+    old_dir, new_dir, out = tmp_path / "old", tmp_path / "new", tmp_path / "out"
+    cmd = [sys.executable, "-m", "model", "run", "--quiet"]
+    new_args = ["--set", "projects_multiplier=1.4"]
+    subprocess.run([*cmd, "--out", str(old_dir)], check=True)
+    subprocess.run([*cmd, *new_args, "--out", str(new_dir)], check=True)
+    old, new = (_files_bytes(d / "h2_plan") for d in (old_dir, new_dir))
+    shutil.copytree(old_dir, out)
+    for _ in range(5):
+        proc = subprocess.Popen([*cmd, *new_args, "--out", str(out)])
+        time.sleep(1.0 + rng.random() * 3.0)  # from the imports to the swap
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        got = _files_bytes(out / "h2_plan")
+        assert set(got) == set(old), "a file is missing or extra"
+        assert got["quarterly.csv"] in (old["quarterly.csv"], new["quarterly.csv"])
+        same = new if got["quarterly.csv"] == new["quarterly.csv"] else old
+        assert all(got[n] == same[n] for n in ("annual.csv", "quarterly.csv")), "files of two runs mixed"
+
+
+def _files_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
