@@ -12,7 +12,7 @@ import numpy as np
 from harness import case
 
 import model
-from model.core.parameters import default_params
+from model.inputs.registry import default_params
 from model.core.simulate import as_theta, simulate
 from model.fitting.calibration import calibrate
 

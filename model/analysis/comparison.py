@@ -595,13 +595,17 @@ def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path) 
     (:func:`model.present.output.write_dir_atomic`).
     """
     from model.present import briefing
-    from model.present.output import write_dir_atomic
+    from model.present.output import check_results_finite, write_dir_atomic
 
     comps = list(comparisons)
     if not comps:
         raise ValueError("nothing to write: no comparisons")
     if len({c.baseline.name for c in comps}) > 1:
         raise ValueError("comparisons written together must share one baseline")
+
+    for c in comps:  # a NaN or infinity in a run is an error, never a file
+        for r in (c.scenario, c.baseline):
+            check_results_finite(r, label=f"run {r.name}: ")
 
     def stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
         full = [f for f in frames if not f.empty]

@@ -321,7 +321,7 @@ def sobol(
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
-    from model.analysis.montecarlo import progress_bar
+    from model.core.progress import progress_bar
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)

@@ -236,7 +236,10 @@ class Scenario(_Table):
         data = self.model_dump(exclude_none=False)
         data.update(changes)
         data["path"] = None
-        return _validate(data, None).check()
+        try:
+            return _validate(data, None)
+        except UserError as exc:  # name the file the changed scenario came from
+            raise UserError(exc.detail, file=self.path, key=exc.key) from None
 
     def with_parameters(self, **values: float) -> Scenario:
         """A copy with parameter overrides added."""
@@ -361,7 +364,7 @@ class Scenario(_Table):
 
         path = Path(path)
         text = self.to_toml(header=header)
-        back = _validate({**tomllib.loads(text), "path": str(path)}, str(path)).check()
+        back = _validate({**tomllib.loads(text), "path": str(path)}, str(path))
         if back.digest != self.digest:
             raise UserError("the scenario does not survive a round trip through TOML; nothing written",
                             file=str(path))
@@ -420,7 +423,7 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     # a mistake in the parent is reported against the parent's file, not the child's
     _named(parent, parent_path)
     _validate({**parent, "name": parent.get("name", parent_path.stem), "path": str(parent_path)},
-              str(parent_path)).check()
+              str(parent_path))
     parent.pop("name", None)
     parent.pop("description", None)
     return _merge(parent, data)
@@ -456,4 +459,4 @@ def load_scenario(path: str | Path) -> Scenario:
     _named(data, path)
     data.setdefault("name", path.stem)
     data["path"] = str(path)
-    return _validate(data, str(path)).check()
+    return _validate(data, str(path))  # the checks against the model run as it is built

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "LOCK_TIMEOUT",
     "check_finite",
+    "check_results_finite",
     "folder_lock",
     "write_bytes_atomic",
     "write_dir_atomic",
@@ -326,6 +327,14 @@ def check_finite(frame: pd.DataFrame, file: str, *, undefined_before: Any = None
     return frame
 
 
+def check_results_finite(results: Results, *, label: str = "") -> None:
+    """:func:`check_finite` on a run's quarterly and annual tables (2019 growth rates may be empty).
+
+    ``label`` goes before the file name, to say which run of a comparison it is."""
+    check_finite(results.quarterly, f"{label}quarterly.csv", undefined_before=pd.Period("2020Q1", freq="Q"))
+    check_finite(results.annual, f"{label}annual.csv", undefined_before=2020)
+
+
 def _jsonable(x: Any) -> Any:
     if isinstance(x, dict):
         return {str(k): _jsonable(v) for k, v in x.items()}
@@ -443,8 +452,7 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None,
 
     lang = check_lang(lang, key="lang")
 
-    check_finite(results.quarterly, "quarterly.csv", undefined_before=pd.Period("2020Q1", freq="Q"))
-    check_finite(results.annual, "annual.csv", undefined_before=2020)
+    check_results_finite(results)
     made_by = run_inputs(results, inputs, draws)
 
     def build(tmp: Path) -> None:
