@@ -360,7 +360,7 @@ class Scenario(_Table):
             If the loader would refuse the text, or ``path`` exists and ``overwrite`` is false, or
             it cannot be written.
         """
-        from model.present.output import write_text_atomic
+        from model.inputs.files import write_text_atomic
 
         path = Path(path)
         text = self.to_toml(header=header)

@@ -75,7 +75,7 @@ def fan_chart(draws: Draws, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | No
 
 def write_files(draws: Draws, directory: Path, *, lang: str = DEFAULT_LANG) -> list[str]:
     """Write ``fan.csv`` and the fan charts into ``directory``; return the figure file names."""
-    from model.present.plotting import figure
+    from model.present.plotting import figure, save_figure
 
     write_fan_csv(draws, directory / "fan.csv")
     names = []
@@ -83,8 +83,7 @@ def write_files(draws: Draws, directory: Path, *, lang: str = DEFAULT_LANG) -> l
         fig, axes = figure(len(panels))
         for ax, variable in zip(axes, panels, strict=True):
             fan_chart(draws, variable, ax=ax, lang=lang)
-        fig.tight_layout()
-        fig.savefig(directory / file, dpi=110)
+        save_figure(fig, directory / file)
         names.append(file)
     import matplotlib.pyplot as plt
 

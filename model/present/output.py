@@ -40,6 +40,7 @@ import pandas as pd
 
 from model.core.errors import UserError
 from model.core.levers import REGISTRY as LEVERS
+from model.inputs.files import make_parent, write_bytes_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     from model.analysis.results import Results
@@ -69,64 +70,8 @@ def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _make_parent(path: Path, *, key: str) -> None:
-    """Create ``path``'s folder, or raise a one-line :class:`UserError` naming ``path``."""
-    try:
-        blocker = next((p for p in path.parents if p.exists()), None)
-        if blocker is not None and not blocker.is_dir():
-            raise UserError(f"cannot write {path}: {blocker} is a file, not a folder", key=key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {_why(exc)}", key=key) from None
-
-
 def _tmp_name(path: Path, kind: str) -> Path:
     return path.with_name(f".{path.name}.{kind}-{uuid.uuid4().hex[:12]}")
-
-
-def write_bytes_atomic(path: Path, data: bytes, *, key: str = "--out", overwrite: bool = True) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
-
-    The file gets mode ``0666 & ~umask``.  With ``overwrite=False`` an existing ``path`` is an
-    error, checked atomically (the temporary file is hard-linked into place, which fails if
-    anything appeared there meanwhile).
-
-    Raises
-    ------
-    UserError
-        If ``path`` is a folder, exists (with ``overwrite=False``), or cannot be written (a file
-        in the way, a read-only folder, a full disk).
-    """
-    path = Path(path)
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; expected a file path", key=key)
-    if not overwrite and os.path.lexists(path):
-        raise UserError(f"{path} exists; pass --force to replace it", key=key)
-    _make_parent(path, key=key)
-    tmp = _tmp_name(path, "tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise UserError(f"{path} exists; pass --force to replace it", key=key) from None
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {_why(exc)}", key=key) from None
-    finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink(missing_ok=True)
-
-
-def write_text_atomic(path: Path, text: str, *, key: str = "--out", overwrite: bool = True) -> None:
-    """Write ``text`` (UTF-8) to ``path`` atomically; see :func:`write_bytes_atomic`."""
-    write_bytes_atomic(path, text.encode("utf-8"), key=key, overwrite=overwrite)
 
 
 # -- results folders ---------------------------------------------------------------------------
@@ -279,7 +224,7 @@ def write_dir_atomic(target: Path, build: Callable[[Path], None], *, key: str = 
             raise UserError(f"{given} is a file; expected a folder to write results into", key=key)
     except OSError as exc:
         raise UserError(f"cannot write {given}: {_why(exc)}", key=key) from None
-    _make_parent(target, key=key)
+    make_parent(target, key=key)
     with folder_lock(target, key=key):
         tmp = _tmp_name(target, "tmp")
         try:
@@ -385,7 +330,7 @@ def summary_dict(results: Results, draws: Draws | None = None,
     """What ``summary.json`` holds: the inputs (:func:`run_inputs`), headline figures, calibration
     fit, scenario identity, version, and with ``draws`` the fan of the calendar-year figures and
     the probabilities (``uncertainty``)."""
-    from model import __version__
+    from model.core.version import __version__
     from model.present.fans import summary_section
 
     sc = results.scenario
@@ -427,7 +372,7 @@ def summary_dict(results: Results, draws: Draws | None = None,
     )
 
 
-def write_run(results: Results, directory: Path, *, draws: Draws | None = None,
+def write_run(results: Results, directory: str | Path, *, draws: Draws | None = None,
               inputs: dict[str, Any] | None = None, lang: str | None = None) -> Path:
     """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures, and
     ``results.xlsx`` and ``briefing.html`` (labelled in ``lang``, :mod:`model.present.labels`).
@@ -436,7 +381,7 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None,
     the fan charts, and an uncertainty section in ``summary.json`` and ``report.md``.  ``inputs``
     (see :func:`run_inputs`) is recorded in both.  A ``sensitivity/`` folder already in
     ``directory`` is kept if it was computed for the same scenario and parameters
-    (:func:`model.analysis.sensitivity.carry_over`).
+    (:func:`model.present.sensitivity_files.carry_over`).
 
     Raises
     ------
@@ -444,10 +389,10 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None,
         If a number in the results is NaN or infinite (nothing is written), or the folder cannot
         be written (:func:`write_dir_atomic`).
     """
-    from model.analysis.sensitivity import carry_over
     from model.present.fans import write_files as write_fan_files
     from model.present.labels import check_lang
     from model.present.report import figures, run_report
+    from model.present.sensitivity_files import carry_over
     from model.present.shareable import write_run_extras
 
     lang = check_lang(lang, key="lang")
@@ -470,4 +415,4 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None,
         write_run_extras(results, tmp, names, draws=draws, fan_figures=fan_names, lang=lang)
         carry_over(results, Path(directory), tmp)
 
-    return write_dir_atomic(directory, build)
+    return write_dir_atomic(Path(directory), build)
