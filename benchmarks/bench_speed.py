@@ -20,10 +20,11 @@ from reference import reference_simulate
 import model
 from model.analysis.uncertainty import draw_parameters, priors
 from model.core.levers import REGISTRY as LEVERS
-from model.core.parameters import default_params
 from model.core.periods import Span
-from model.core.simulate import Inputs, as_theta, history_inputs, simulate
+from model.core.simulate import Inputs, as_theta, simulate
 from model.fitting.calibration import calibrate
+from model.inputs.history import history_inputs
+from model.inputs.registry import default_params
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = model.load_scenario(ROOT / "scenarios" / "h2_plan.toml")
@@ -37,7 +38,7 @@ def inputs_for(last_year: int) -> Inputs:
     injections = dict(history_inputs(span).injections)
     for name, cfg in SCENARIO.lever_configs().items():
         injections[name] = injections[name] + LEVERS[name].injection(cfg, span)[None, :]
-    return Inputs(span, injections)
+    return Inputs(span, history_inputs(span).base, injections)
 
 
 THETA = as_theta({**{k: np.full((1, 1), v) for k, v in PARAMS.theta().items()},

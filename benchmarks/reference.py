@@ -13,7 +13,6 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from model.core.blocks.base_year import base
 from model.core.simulate import Inputs
 
 __all__ = ["reference_simulate"]
@@ -43,8 +42,7 @@ def _shift(x: np.ndarray, k: int) -> np.ndarray:
 
 def reference_simulate(th: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.ndarray]:
     """The paths of ``simulate(th, inputs)``, every one ``(n, T)``, by straight-line numpy."""
-    b = base()
-    span = inputs.span
+    b, cal, span = inputs.base, inputs.calendar, inputs.span
     t_n = span.n
     n = max(v.shape[0] for v in th.values())
     years = np.arange(span.first_year, span.last_year + 1)
@@ -67,7 +65,7 @@ def reference_simulate(th: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str
     trend_d = (idx_d[:, :, None] * (b.digital_share_2019 * gdp19)[:, None, :]).reshape(-1, t_n)
     trend_r = total - trend_d
     # gaps (percent of trend)
-    k = span.since("2020Q1")[None, :]
+    k = span.since(cal.covid_start)[None, :]
     phi = th["shock_persistent_decay"]
     gap_d = th["shock_digital_depth"] * _decay(k, th["shock_digital_decay"], th["shock_digital_persistent"], phi)
     gap_r = th["shock_rest_depth"] * _decay(k, th["shock_rest_decay"], th["shock_rest_persistent"], phi)
@@ -83,7 +81,7 @@ def reference_simulate(th: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str
     gap_d /= 100.0
     gap_r /= 100.0
     # deflator
-    kq = span.since("2020Q2")[None, :]
+    kq = span.since(cal.last_observed)[None, :]
     hd, lr, psi = th["deflator_h1"], th["deflator_long_run"], th["deflator_persistence"]
     infl = np.where(kq <= 0, hd, lr + (hd - lr) * psi ** np.maximum(kq, 0)) / 100.0
     by_year = (1.0 + infl).reshape(infl.shape[0], -1, 4)
@@ -140,7 +138,7 @@ def reference_simulate(th: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str
     base19 = np.tile(rev19, (1, years.size))
     tau = b.tax_share_2019
     tax = tau * base19 * ratio ** th["tax_buoyancy"]
-    resid = np.where(k < 0, 0.0, th["revenue_h1_residual"] * th["revenue_residual_persistence"] ** np.maximum(kq, 0))
+    resid = np.where(span.since(cal.report_start)[None, :] < 0, 0.0, th["revenue_h1_residual"] * th["revenue_residual_persistence"] ** np.maximum(kq, 0))
     nontax = (1.0 - tau) * base19 * ratio ** th["nontax_elasticity"] + base19 * resid / 100.0
     tax[:, :4] = tau * rev19 / (1.0 + b.revenue_growth_2019)
     nontax[:, :4] = (1.0 - tau) * rev19 / (1.0 + b.revenue_growth_2019)

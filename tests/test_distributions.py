@@ -7,7 +7,7 @@ import pytest
 from scipy import special, stats
 
 from model.core.distributions import EXACT_TAIL, beta_ppf, truncnorm_ppf
-from model.core.parameters import default_params
+from model.inputs.registry import default_params
 
 U = np.r_[np.linspace(1e-9, 1.0 - 1e-9, 100_001), np.random.default_rng(13).random(20_000)]
 

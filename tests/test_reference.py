@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +26,7 @@ def test_reference_equals_simulate_on_draws(name: str) -> None:
                       **draw_parameters(res.params, n, seed=7)})
     inputs = res.scenario.inputs()
     noise = forecast_gap(res.params, UncertaintyTable(), draw_innovations(n, inputs.span, seed=7), inputs.span)
-    inputs = type(inputs)(inputs.span, inputs.injections, inputs.shocks, noise)
+    inputs = replace(inputs, noise=noise)
     ours, ref = simulate(theta, inputs), reference_simulate(theta, inputs)
     assert set(ours) == set(ref)
     for k in ours:
