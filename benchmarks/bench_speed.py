@@ -127,3 +127,30 @@ def ratio_draws() -> object:
     _report("drawing parameters / simulate, 10,000", a, ("draws", "simulate"))
     _report("inverse CDFs / simulate, 10,000", b, ("ppf", "simulate"))
     return a, b
+
+
+def _cli(*args: str) -> None:
+    import os
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
+        extra = ("--out", tmp) if args and args[0] == "run" else ()
+        subprocess.run([sys.executable, "-m", "model", *args, *extra], cwd=ROOT, check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+
+
+@case("startup: `python -m model --help`", goal=0.3, repeat=7)
+def cli_help() -> object:
+    return _cli("--help")
+
+
+@case("startup: `python -m model run` end to end (h2_plan, figures)", goal=1.2, repeat=7)
+def cli_run() -> object:
+    return _cli("run", "--quiet")
+
+
+@case("startup: `python -m model run --no-figures` end to end (h2_plan)", goal=1.2, repeat=7)
+def cli_run_no_figures() -> object:
+    return _cli("run", "--quiet", "--no-figures")

@@ -264,12 +264,13 @@ class Draws:
         return plot_paths(frames, [variable], observed=self.results.observed(),
                           ax=ax, title=title or f"{variable}: fan of {self.n:,} draws", band=band)
 
-    def write(self, directory: str | Path) -> Path:
+    def write(self, directory: str | Path, *, figures: bool = True) -> Path:
         """Write the deterministic run's files and the fan's into ``directory`` atomically
-        (:func:`model.present.output.write_run`, :mod:`model.present.fans`)."""
+        (:func:`model.present.output.write_run`, :mod:`model.present.fans`); ``figures=False``
+        skips the PNGs."""
         from model.present.output import write_run
 
-        return write_run(self.results, Path(directory), draws=self)
+        return write_run(self.results, Path(directory), draws=self, figures=figures)
 
     def __repr__(self) -> str:
         return f"<Draws {self.name}: {self.n:,} draws to {self.scenario.horizon}, seed {self.settings.seed}>"

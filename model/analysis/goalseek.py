@@ -33,7 +33,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq, least_squares, minimize_scalar
 
 from model.analysis.results import Results, run
 from model.core import indicators
@@ -383,6 +382,8 @@ def _root(prob: _Problem, target: float, bounds: tuple[float, float]) -> tuple[n
     if sign_change.size == 0:
         best = int(np.nanargmin(np.abs(r)))
         a, b = grid[max(best - 1, 0)], grid[min(best + 1, GRID - 1)]
+        from scipy.optimize import minimize_scalar
+
         opt = minimize_scalar(lambda f: abs(prob.values([[f]])[0, 0] - target), bounds=(a, b), method="bounded",
                               options={"xatol": 1e-10})
         x = float(opt.x) if abs(opt.fun) < abs(r[best]) else float(grid[best])
@@ -399,6 +400,8 @@ def _root(prob: _Problem, target: float, bounds: tuple[float, float]) -> tuple[n
     def f(x: float) -> float:
         count[0] += 1
         return float(prob.values([[x]])[0, 0] - target)
+
+    from scipy.optimize import brentq
 
     x = brentq(f, grid[i], grid[i + 1], xtol=1e-14, rtol=4 * np.finfo(float).eps, maxiter=200)
     return np.array([x]), evals + count[0]
@@ -422,6 +425,8 @@ def _least_squares(prob: _Problem, bounds: tuple[float, float]) -> tuple[np.ndar
         return ((v[1:] - v[0]) / h[:, None]).T
 
     x0 = np.clip(np.ones(k), lo, hi)
+    from scipy.optimize import least_squares
+
     sol = least_squares(resid, x0, jac=jac, bounds=(np.full(k, lo), np.full(k, hi)), method="trf",
                         xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=200)
     return sol.x, count[0]

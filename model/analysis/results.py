@@ -129,11 +129,12 @@ class Results:
         obs = self.observed() if observed else None
         return plot_paths({self.name: self.quarterly}, cols, observed=obs, ax=ax, **kwargs)
 
-    def write(self, directory: str | Path) -> Path:
-        """Write this run's files into ``directory`` atomically (see :mod:`model.present.output`)."""
+    def write(self, directory: str | Path, *, figures: bool = True) -> Path:
+        """Write this run's files into ``directory`` atomically (see :mod:`model.present.output`);
+        ``figures=False`` skips the PNGs."""
         from model.present.output import write_run
 
-        return write_run(self, Path(directory))
+        return write_run(self, Path(directory), figures=figures)
 
     def compare(self, other: Results) -> Comparison:
         """This run against ``other`` (the baseline): differences, Shapley contributions of each

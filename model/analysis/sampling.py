@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from model.core.blocks.shock import stochastic_gap
 from model.core.blocks.trend import JOINT
@@ -82,7 +81,9 @@ class JointTrend:
         """The parameters at unit-cube rows ``u`` ``(n, k)``, strictly inside (0, 1): ``z`` is the
         standard normal inverse CDF of ``u``, and the values are clipped to the bounds; ``(n, 1)`` a
         parameter."""
-        return self._columns(np.clip(self.values(special.ndtri(u)), self.lo, self.hi))
+        from scipy.special import ndtri
+
+        return self._columns(np.clip(self.values(ndtri(u)), self.lo, self.hi))
 
     def _columns(self, x: np.ndarray) -> dict[str, np.ndarray]:
         return {j: x[:, i : i + 1] for i, j in enumerate(self.names)}

@@ -39,6 +39,15 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(message, key=self.prog.removeprefix("python -m "))
 
 
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked (importlib.metadata is slow)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from model import __version__
+
+        parser.exit(message=f"{parser.prog} {__version__}\n")
+
+
 def _scenario_paths(paths: Sequence[str]) -> list[Path]:
     return [Path(p) for p in paths] if paths else [DEFAULT_SCENARIO]
 
@@ -56,7 +65,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     runs = [run(s, params=params) for s in scenarios]  # compute everything before writing anything
     fans = draws_for(args, scenarios, params)  # Monte Carlo where asked for ([uncertainty] or --draws)
     for r, d in zip(runs, fans, strict=True):
-        where = (d or r).write(Path(args.out) / r.name)
+        where = (d or r).write(Path(args.out) / r.name, figures=not args.no_figures)
         if not args.quiet:
             print(r.summary())
             if d is not None:
@@ -122,9 +131,7 @@ def params_markdown(params: ParameterSet) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m model", description="Hangzhou policy-scenario model (GDP and budget revenue, 2020-2021).")
-    from model import __version__
-
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("run", help="run scenarios and write results/<name>/")
@@ -133,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="results root; each scenario goes into DIR/<name>/ (default: results)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
+    p.add_argument("--no-figures", action="store_true", help="write no PNG figures (faster; tables and report only)")
     add_run_options(p)  # --draws, --seed, --threshold
     _COMMANDS["run"] = cmd_run
 

@@ -30,22 +30,21 @@ def write_fan_csv(draws: Draws, path: Path) -> None:
     to_csv(draws.fan().set_index("period"), path, index_label="period")
 
 
-def write_files(draws: Draws, directory: Path) -> list[str]:
-    """Write ``fan.csv`` and the fan charts into ``directory``; return the figure file names."""
-    from model.present.plotting import figure
-
+def write_files(draws: Draws, directory: Path, *, figures: bool = True) -> list[str]:
+    """Write ``fan.csv`` and (unless ``figures=False``) the fan charts into ``directory``; return
+    the figure file names."""
     write_fan_csv(draws, directory / "fan.csv")
+    if not figures:
+        return []
+    from model.present.plotting import file_figure, save
+
     names = []
     for file, panels in FAN_FIGURES.items():
-        fig, axes = figure(len(panels))
+        fig, axes = file_figure(len(panels))
         for ax, (variable, title) in zip(axes, panels, strict=True):
             draws.plot(variable, ax=ax, title=title)
-        fig.tight_layout()
-        fig.savefig(directory / file, dpi=110)
+        save(fig, directory / file)
         names.append(file)
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
     return names
 
 

@@ -155,17 +155,19 @@ def summary_dict(results: Results, draws: Draws | None = None) -> dict[str, Any]
     )
 
 
-def write_run(results: Results, directory: Path, *, draws: Draws | None = None) -> Path:
+def write_run(results: Results, directory: Path, *, draws: Draws | None = None, figures: bool = True) -> Path:
     """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures.
 
     With ``draws`` (a Monte Carlo of the same run, :mod:`model.analysis.uncertainty`), also ``fan.csv`` and
     the fan charts, and an uncertainty section in ``summary.json`` and ``report.md``.  A
     ``sensitivity/`` folder already in ``directory`` is kept if it was computed for the same
-    scenario and parameters (:func:`model.analysis.sensitivity.carry_over`).
+    scenario and parameters (:func:`model.analysis.sensitivity.carry_over`).  ``figures=False``
+    writes no PNG (``run --no-figures``): matplotlib is then never imported.
     """
     from model.analysis.sensitivity import carry_over
     from model.present.fans import write_files as write_fan_files
-    from model.present.report import figures, run_report
+    from model.present.report import figures as write_figures
+    from model.present.report import run_report
 
     def build(tmp: Path) -> None:
         to_csv(results.quarterly, tmp / "quarterly.csv", index_label="period")
@@ -173,8 +175,8 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None) 
         (tmp / "summary.json").write_text(
             json.dumps(summary_dict(results, draws), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
-        names = figures(results, tmp)
-        fan_names = write_fan_files(draws, tmp) if draws is not None else []
+        names = write_figures(results, tmp) if figures else []
+        fan_names = write_fan_files(draws, tmp, figures=figures) if draws is not None else []
         (tmp / "report.md").write_text(run_report(results, names, draws=draws, fan_figures=fan_names),
                                        encoding="utf-8")
         carry_over(results, Path(directory), tmp)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["figure", "plot_bars", "plot_paths"]
+__all__ = ["figure", "file_figure", "plot_bars", "plot_paths", "save"]
 
 
 def _pyplot() -> ModuleType:
@@ -33,6 +33,23 @@ def figure(ncols: int = 1, *, width: float = 7.0, height: float = 3.6) -> tuple[
     plt = _pyplot()
     fig, axes = plt.subplots(1, ncols, figsize=(width * ncols, height), squeeze=False)
     return fig, axes[0] if ncols > 1 else axes[0][0]
+
+
+def file_figure(ncols: int = 1, *, width: float = 7.0, height: float = 3.6) -> tuple[Figure, Any]:
+    """A figure for a file, as :func:`figure` but fast: a bare :class:`matplotlib.figure.Figure`
+    (no pyplot, no figure manager; PNGs render with Agg) with fixed margins, so that saving it
+    (:func:`save`) draws it once, without the extra layout pass of ``tight_layout``."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width * ncols, height))
+    fig.subplots_adjust(left=0.08 / ncols, right=1.0 - 0.02 / ncols, bottom=0.2, top=0.91, wspace=0.18)
+    axes = fig.subplots(1, ncols, squeeze=False)
+    return fig, axes[0] if ncols > 1 else axes[0][0]
+
+
+def save(fig: Figure, path: Any, *, dpi: int = 110) -> None:
+    """Write ``fig`` to ``path`` (PNG by its suffix) with one draw: no tight bounding box."""
+    fig.savefig(path, dpi=dpi)
 
 
 def _x(index: pd.PeriodIndex) -> list[str]:

@@ -40,42 +40,36 @@ def md_table(frame: pd.DataFrame, *, digits: int = 2, index: bool = True) -> str
 
 def figures(results: Results, directory: Path) -> list[str]:
     """Write the run's PNG figures into ``directory``; return their file names."""
-    from model.present.plotting import figure, plot_bars, plot_paths
+    from model.present.plotting import file_figure, plot_bars, plot_paths, save
 
     q = results.quarterly
     obs = results.observed()
     frames = {results.name: q}
     out = []
 
-    fig, (a, b) = figure(2)
+    fig, (a, b) = file_figure(2)
     plot_paths(frames, ["gdp_real_yoy", "gdp_real_yoy_ytd"], observed=obs, ax=a,
                title="Real GDP growth: quarter and year to date (%)")
     plot_paths(frames, ["digital_core_real_yoy", "digital_core_real_yoy_ytd"], observed=obs, ax=b,
                title="Digital-economy core real growth (%)")
-    fig.tight_layout()
-    fig.savefig(directory / "gdp_growth.png", dpi=110)
+    save(fig, directory / "gdp_growth.png")
     out.append("gdp_growth.png")
 
-    fig, (a, b) = figure(2)
+    fig, (a, b) = file_figure(2)
     plot_paths(frames, ["revenue_yoy_ytd"], observed=obs, ax=a, title="Budget revenue growth, year to date (%)")
     plot_paths(frames, ["revenue_ytd"], observed=obs, ax=b, title="Budget revenue, year to date (100m yuan)")
-    fig.tight_layout()
-    fig.savefig(directory / "revenue.png", dpi=110)
+    save(fig, directory / "revenue.png")
     out.append("revenue.png")
 
     levers = [n for n in LEVERS if f"{n}_gdp_real_yoy_ytd_pp" in q]
-    fig, (a, b) = figure(2)
+    fig, (a, b) = file_figure(2)
     plot_paths(frames, ["gap_rest", "gap_digital"], ax=a, title="Output lost against trend (% of trend)")
     plot_bars(q.loc[CALENDAR.report_start:, [f"{n}_gdp_real_yoy_ytd_pp" for n in levers]].rename(
         columns=lambda c: c.removesuffix("_gdp_real_yoy_ytd_pp")), levers, ax=b,
         title="Measures' contributions to real growth, year to date (pp)")
-    fig.tight_layout()
-    fig.savefig(directory / "levels_and_levers.png", dpi=110)
+    save(fig, directory / "levels_and_levers.png")
     out.append("levels_and_levers.png")
 
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
     return out
 
 
