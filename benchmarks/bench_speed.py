@@ -154,3 +154,15 @@ def cli_run() -> object:
 @case("startup: `python -m model run --no-figures` end to end (h2_plan)", goal=1.2, repeat=7)
 def cli_run_no_figures() -> object:
     return _cli("run", "--quiet", "--no-figures")
+
+
+_THETA1 = as_theta(model.run(SCENARIO).params.theta())
+_IN1 = SCENARIO.inputs()
+
+
+@case("speed: ratio API path / kernel, `model.run(s).quarterly` vs simulate, 1 draw (goal 3)", goal=10.0,
+      repeat=1)
+def ratio_api() -> object:
+    out = ratio(lambda: model.run(SCENARIO).quarterly, lambda: simulate(_THETA1, _IN1), repeat=200)
+    _report("API path / kernel, one run", out, ("model.run().quarterly", "simulate"))
+    return out

@@ -19,7 +19,7 @@ import pandas as pd
 from model.core import indicators
 from model.core.calendar import CALENDAR
 from model.core.parameters import ParameterSet
-from model.core.periods import Span, last_complete_year, parse_period
+from model.core.periods import Span, last_complete_year
 from model.core.simulate import as_theta, simulate
 from model.fitting.calibration import Calibration, calibrate
 from model.inputs.registry import default_params
@@ -69,8 +69,10 @@ class Results:
     def quarterly(self) -> pd.DataFrame:
         """One row a quarter from 2019Q1 to the horizon (levels in 亿元, growth in %)."""
         ind = indicators.quarterly(self.paths)
-        frame = pd.DataFrame({k: v[0] for k, v in ind.items()}, index=self.span.periods)
-        return frame.loc[parse_period(REPORT_START) : parse_period(self.scenario.horizon)]
+        first, last = self.span.index(REPORT_START), self.span.index(self.scenario.horizon)
+        # one float block, sliced before the frame is built: much cheaper than a frame of columns
+        block = np.stack([v[0, first : last + 1] for v in ind.values()], axis=1)
+        return pd.DataFrame(block, index=self.span.periods[first : last + 1], columns=list(ind))
 
     @cached_property
     def annual(self) -> pd.DataFrame:
