@@ -47,12 +47,9 @@ matplotlib."""
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from model.core.version import __version__
 
-    try:
-        return version("hangzhou-scenario-model")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0.1.0"
+    return __version__
 
 
 def __getattr__(name: str) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -263,14 +262,6 @@ class Draws:
         frames = {"deterministic": point, "median of draws": median}
         return plot_paths(frames, [variable], observed=self.results.observed(),
                           ax=ax, title=title or f"{variable}: fan of {self.n:,} draws", band=band)
-
-    def write(self, directory: str | Path, *, figures: bool = True) -> Path:
-        """Write the deterministic run's files and the fan's into ``directory`` atomically
-        (:func:`model.present.output.write_run`, :mod:`model.present.fans`); ``figures=False``
-        skips the PNGs."""
-        from model.present.output import write_run
-
-        return write_run(self.results, Path(directory), draws=self, figures=figures)
 
     def __repr__(self) -> str:
         return f"<Draws {self.name}: {self.n:,} draws to {self.scenario.horizon}, seed {self.settings.seed}>"

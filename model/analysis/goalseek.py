@@ -328,7 +328,7 @@ class Solution:
 
     def header(self) -> str:
         """The comment block written at the top of the solved TOML file."""
-        from model import __version__
+        from model.core.version import __version__
 
         src = self.original.scenario.path or self.original.name
         factors = ", ".join(f"{i.label} x {f:.6g}" for i, f in zip(self.instruments, self.factors, strict=True))

@@ -19,7 +19,7 @@ import pandas as pd
 from model.core import indicators
 from model.core.calendar import CALENDAR
 from model.core.parameters import ParameterSet
-from model.core.periods import Span, last_complete_year
+from model.core.periods import Span, last_complete_year, parse_period
 from model.core.simulate import as_theta, simulate
 from model.fitting.calibration import Calibration, calibrate
 from model.inputs.registry import default_params
@@ -69,10 +69,8 @@ class Results:
     def quarterly(self) -> pd.DataFrame:
         """One row a quarter from 2019Q1 to the horizon (levels in 亿元, growth in %)."""
         ind = indicators.quarterly(self.paths)
-        first, last = self.span.index(REPORT_START), self.span.index(self.scenario.horizon)
-        # one float block, sliced before the frame is built: much cheaper than a frame of columns
-        block = np.stack([v[0, first : last + 1] for v in ind.values()], axis=1)
-        return pd.DataFrame(block, index=self.span.periods[first : last + 1], columns=list(ind))
+        frame = pd.DataFrame({k: v[0] for k, v in ind.items()}, index=self.span.periods)
+        return frame.loc[parse_period(REPORT_START) : parse_period(self.scenario.horizon)]
 
     @cached_property
     def annual(self) -> pd.DataFrame:
@@ -130,13 +128,6 @@ class Results:
         cols = columns or ("gdp_real_yoy", "gdp_real_yoy_ytd")
         obs = self.observed() if observed else None
         return plot_paths({self.name: self.quarterly}, cols, observed=obs, ax=ax, **kwargs)
-
-    def write(self, directory: str | Path, *, figures: bool = True) -> Path:
-        """Write this run's files into ``directory`` atomically (see :mod:`model.present.output`);
-        ``figures=False`` skips the PNGs."""
-        from model.present.output import write_run
-
-        return write_run(self, Path(directory), figures=figures)
 
     def compare(self, other: Results) -> Comparison:
         """This run against ``other`` (the baseline): differences, Shapley contributions of each

@@ -43,7 +43,7 @@ class _Version(argparse.Action):
     """``--version``, reading the installed version only when asked (importlib.metadata is slow)."""
 
     def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
-        from model import __version__
+        from model.core.version import __version__
 
         parser.exit(message=f"{parser.prog} {__version__}\n")
 
@@ -55,6 +55,7 @@ def _scenario_paths(paths: Sequence[str]) -> list[Path]:
 def cmd_run(args: argparse.Namespace) -> int:
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
+    from model.present.output import write_run
 
     scenarios = [load_scenario(p) for p in _scenario_paths(args.scenarios)]
     names = [s.name for s in scenarios]
@@ -65,7 +66,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     runs = [run(s, params=params) for s in scenarios]  # compute everything before writing anything
     fans = draws_for(args, scenarios, params)  # Monte Carlo where asked for ([uncertainty] or --draws)
     for r, d in zip(runs, fans, strict=True):
-        where = (d or r).write(Path(args.out) / r.name, figures=not args.no_figures)
+        where = write_run(r, Path(args.out) / r.name, draws=d, figures=not args.no_figures)
         if not args.quiet:
             print(r.summary())
             if d is not None:

@@ -50,9 +50,10 @@ def _writable_dir(path: Path) -> Path:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Handler of ``python -m model compare``."""
-    from model.analysis.comparison import DEFAULT_BASELINE, compare, write_comparisons
+    from model.analysis.comparison import DEFAULT_BASELINE, compare
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
+    from model.present.comparisons import write_comparisons
 
     draws, seed = args.draws, args.seed
     if seed is not None and draws is None:

@@ -296,7 +296,7 @@ class Scenario(_Table):
 
     def save(self, path: str | Path, *, header: str = "") -> Path:
         """Write :meth:`to_toml` to ``path`` atomically; return the path."""
-        from model.present.output import write_text_atomic
+        from model.inputs.files import write_text_atomic
 
         path = Path(path)
         write_text_atomic(path, self.to_toml(header=header))

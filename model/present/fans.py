@@ -36,14 +36,14 @@ def write_files(draws: Draws, directory: Path, *, figures: bool = True) -> list[
     write_fan_csv(draws, directory / "fan.csv")
     if not figures:
         return []
-    from model.present.plotting import file_figure, save
+    from model.present.plotting import file_figure, save_figure
 
     names = []
     for file, panels in FAN_FIGURES.items():
         fig, axes = file_figure(len(panels))
         for ax, (variable, title) in zip(axes, panels, strict=True):
             draws.plot(variable, ax=ax, title=title)
-        save(fig, directory / file)
+        save_figure(fig, directory / file)
         names.append(file)
     return names
 

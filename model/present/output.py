@@ -20,45 +20,13 @@ import pandas as pd
 
 from model.core.errors import UserError
 from model.core.levers import REGISTRY as LEVERS
+from model.inputs.files import make_parent, write_text_atomic
 
 if TYPE_CHECKING:
     from model.analysis.results import Results
     from model.analysis.uncertainty import Draws
 
 __all__ = ["write_dir_atomic", "write_run", "write_text_atomic"]
-
-
-def _make_parent(path: Path, *, key: str) -> None:
-    """Create ``path``'s folder, or raise a one-line :class:`UserError` naming ``path``."""
-    blocker = next((p for p in path.parents if p.exists()), None)
-    if blocker is not None and not blocker.is_dir():
-        raise UserError(f"cannot write {path}: {blocker} is a file, not a folder", key=key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UserError(f"cannot write {path}: {exc.strerror or exc}", key=key) from None
-
-
-def write_text_atomic(path: Path, text: str, *, key: str = "--out") -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and a rename.
-
-    Raises
-    ------
-    UserError
-        If ``path`` is a folder or its folder cannot be made (a file stands in the way).
-    """
-    path = Path(path)
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; expected a file path", key=key)
-    _make_parent(path, key=key)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_dir_atomic(target: Path, build: Callable[[Path], None], *, key: str = "--out") -> Path:
@@ -74,7 +42,7 @@ def write_dir_atomic(target: Path, build: Callable[[Path], None], *, key: str = 
     target = Path(target)
     if target.exists() and not target.is_dir():
         raise UserError(f"{target} is a file; expected a folder to write results into", key=key)
-    _make_parent(target, key=key)
+    make_parent(target, key=key)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
         build(tmp)
@@ -116,7 +84,7 @@ def to_csv(frame: pd.DataFrame, path: Path, *, index_label: str | None = None) -
 def summary_dict(results: Results, draws: Draws | None = None) -> dict[str, Any]:
     """What ``summary.json`` holds: headline figures, calibration fit, scenario identity, version,
     and with ``draws`` the fan of the calendar-year figures and the probabilities (``uncertainty``)."""
-    from model import __version__
+    from model.core.version import __version__
     from model.present.fans import summary_section
 
     sc = results.scenario
@@ -155,19 +123,19 @@ def summary_dict(results: Results, draws: Draws | None = None) -> dict[str, Any]
     )
 
 
-def write_run(results: Results, directory: Path, *, draws: Draws | None = None, figures: bool = True) -> Path:
+def write_run(results: Results, directory: str | Path, *, draws: Draws | None = None, figures: bool = True) -> Path:
     """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures.
 
     With ``draws`` (a Monte Carlo of the same run, :mod:`model.analysis.uncertainty`), also ``fan.csv`` and
     the fan charts, and an uncertainty section in ``summary.json`` and ``report.md``.  A
     ``sensitivity/`` folder already in ``directory`` is kept if it was computed for the same
-    scenario and parameters (:func:`model.analysis.sensitivity.carry_over`).  ``figures=False``
+    scenario and parameters (:func:`model.present.sensitivity_files.carry_over`).  ``figures=False``
     writes no PNG (``run --no-figures``): matplotlib is then never imported.
     """
-    from model.analysis.sensitivity import carry_over
     from model.present.fans import write_files as write_fan_files
     from model.present.report import figures as write_figures
     from model.present.report import run_report
+    from model.present.sensitivity_files import carry_over
 
     def build(tmp: Path) -> None:
         to_csv(results.quarterly, tmp / "quarterly.csv", index_label="period")
@@ -181,4 +149,4 @@ def write_run(results: Results, directory: Path, *, draws: Draws | None = None, 
                                        encoding="utf-8")
         carry_over(results, Path(directory), tmp)
 
-    return write_dir_atomic(directory, build)
+    return write_dir_atomic(Path(directory), build)

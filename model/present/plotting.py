@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,10 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["figure", "file_figure", "plot_bars", "plot_paths", "save"]
+__all__ = ["DPI", "figure", "file_figure", "plot_bars", "plot_paths", "save_figure"]
+
+DPI = 110
+"""Resolution of every saved figure."""
 
 
 def _pyplot() -> ModuleType:
@@ -37,8 +41,8 @@ def figure(ncols: int = 1, *, width: float = 7.0, height: float = 3.6) -> tuple[
 
 def file_figure(ncols: int = 1, *, width: float = 7.0, height: float = 3.6) -> tuple[Figure, Any]:
     """A figure for a file, as :func:`figure` but fast: a bare :class:`matplotlib.figure.Figure`
-    (no pyplot, no figure manager; PNGs render with Agg) with fixed margins, so that saving it
-    (:func:`save`) draws it once, without the extra layout pass of ``tight_layout``."""
+    (no pyplot, no figure manager; PNGs render with Agg) with fixed margins, so that
+    :func:`save_figure` draws it once, without the extra layout pass of ``tight_layout``."""
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width * ncols, height))
@@ -47,9 +51,16 @@ def file_figure(ncols: int = 1, *, width: float = 7.0, height: float = 3.6) -> t
     return fig, axes[0] if ncols > 1 else axes[0][0]
 
 
-def save(fig: Figure, path: Any, *, dpi: int = 110) -> None:
-    """Write ``fig`` to ``path`` (PNG by its suffix) with one draw: no tight bounding box."""
-    fig.savefig(path, dpi=dpi)
+def save_figure(fig: Figure, path: Path, *, tight: bool | None = None) -> None:
+    """The one way a figure is saved: laid out tightly (by default only a pyplot figure; a
+    :func:`file_figure` has fixed margins), written to ``path`` as a PNG at :data:`DPI`, then
+    closed (a pyplot figure; a file figure is just dropped)."""
+    managed = fig.canvas.manager is not None
+    if managed if tight is None else tight:
+        fig.tight_layout()
+    fig.savefig(path, dpi=DPI)
+    if managed:
+        _pyplot().close(fig)
 
 
 def _x(index: pd.PeriodIndex) -> list[str]:

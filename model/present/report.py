@@ -40,7 +40,7 @@ def md_table(frame: pd.DataFrame, *, digits: int = 2, index: bool = True) -> str
 
 def figures(results: Results, directory: Path) -> list[str]:
     """Write the run's PNG figures into ``directory``; return their file names."""
-    from model.present.plotting import file_figure, plot_bars, plot_paths, save
+    from model.present.plotting import file_figure, plot_bars, plot_paths, save_figure
 
     q = results.quarterly
     obs = results.observed()
@@ -52,13 +52,13 @@ def figures(results: Results, directory: Path) -> list[str]:
                title="Real GDP growth: quarter and year to date (%)")
     plot_paths(frames, ["digital_core_real_yoy", "digital_core_real_yoy_ytd"], observed=obs, ax=b,
                title="Digital-economy core real growth (%)")
-    save(fig, directory / "gdp_growth.png")
+    save_figure(fig, directory / "gdp_growth.png")
     out.append("gdp_growth.png")
 
     fig, (a, b) = file_figure(2)
     plot_paths(frames, ["revenue_yoy_ytd"], observed=obs, ax=a, title="Budget revenue growth, year to date (%)")
     plot_paths(frames, ["revenue_ytd"], observed=obs, ax=b, title="Budget revenue, year to date (100m yuan)")
-    save(fig, directory / "revenue.png")
+    save_figure(fig, directory / "revenue.png")
     out.append("revenue.png")
 
     levers = [n for n in LEVERS if f"{n}_gdp_real_yoy_ytd_pp" in q]
@@ -67,7 +67,7 @@ def figures(results: Results, directory: Path) -> list[str]:
     plot_bars(q.loc[CALENDAR.report_start:, [f"{n}_gdp_real_yoy_ytd_pp" for n in levers]].rename(
         columns=lambda c: c.removesuffix("_gdp_real_yoy_ytd_pp")), levers, ax=b,
         title="Measures' contributions to real growth, year to date (pp)")
-    save(fig, directory / "levels_and_levers.png")
+    save_figure(fig, directory / "levels_and_levers.png")
     out.append("levels_and_levers.png")
 
     return out
@@ -98,7 +98,7 @@ def run_report(
     fan_figures: Sequence[str] = (),
 ) -> str:
     """``report.md`` for one run; with ``draws``, an uncertainty section after the headline."""
-    from model import __version__
+    from model.core.version import __version__
     from model.present.fans import report_section
 
     sc = results.scenario
