@@ -9,7 +9,7 @@ China's cumulative year-to-date convention.
 >>> res.annual[["gdp_real_yoy", "revenue_yoy"]]         # doctest: +SKIP
 """
 
-from model.analysis.comparison import compare
+from model.analysis.compare import compare
 from model.analysis.goalseek import solve
 from model.analysis.results import Results, run
 from model.analysis.sensitivity import sobol
