@@ -15,7 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from model.analysis.comparison import compare
+    from model.analysis.compare import compare
     from model.analysis.goalseek import solve
     from model.analysis.results import Results, run
     from model.analysis.sensitivity import sobol
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from model.inputs.scenario import Scenario, load_scenario
 
 _LAZY = {
-    "compare": "model.analysis.comparison",
+    "compare": "model.analysis.compare",
     "solve": "model.analysis.goalseek",
     "Results": "model.analysis.results",
     "run": "model.analysis.results",

@@ -55,7 +55,7 @@ def _scenario_paths(paths: Sequence[str]) -> list[Path]:
 def cmd_run(args: argparse.Namespace) -> int:
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
-    from model.present.output import write_run
+    from model.present.run_files import write_run
 
     scenarios = [load_scenario(p) for p in _scenario_paths(args.scenarios)]
     names = [s.name for s in scenarios]
@@ -123,7 +123,7 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def params_markdown(params: ParameterSet) -> str:
     """The registry as the markdown table of ``docs/parameters.md``."""
-    from model.present.report import md_table
+    from model.present.tables import md_table
 
     frame = params.to_frame()[["value", "unit", "lower", "upper", "prior", "role", "block", "source"]]
     frame["source"] = frame.source.str.replace("|", "/", regex=False)

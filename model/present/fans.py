@@ -86,7 +86,7 @@ def _forecast_shock(draws: Draws) -> dict[str, Any]:
 
 def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
     """The ``## Uncertainty`` section of ``report.md``, as lines."""
-    from model.present.report import md_table
+    from model.present.tables import md_table
 
     s = draws.settings
     p = draws.results.params

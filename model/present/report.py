@@ -6,36 +6,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from model.core.calendar import CALENDAR
 from model.core.levers import REGISTRY as LEVERS
 from model.fitting.calibration import targets
 from model.inputs.data import load_data
+from model.present.tables import md_table
 
 if TYPE_CHECKING:
     from model.analysis.results import Results
     from model.analysis.uncertainty import Draws
 
-__all__ = ["figures", "md_table", "run_report"]
+__all__ = ["figures", "run_report"]
 
 RECOVERY = ("shock_rest_decay", "shock_rest_persistent", "shock_digital_persistent", "shock_persistent_decay")
-
-
-def md_table(frame: pd.DataFrame, *, digits: int = 2, index: bool = True) -> str:
-    """A GitHub-flavoured markdown table (no extra dependency)."""
-    df = frame.reset_index() if index else frame
-
-    def cell(v: object) -> str:
-        if isinstance(v, float | np.floating):
-            return "" if not np.isfinite(v) else f"{v:,.{digits}f}"
-        return str(v)
-
-    head = "| " + " | ".join(str(c) for c in df.columns) + " |"
-    rule = "|" + "|".join("---" for _ in df.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join([head, rule, *rows])
 
 
 def figures(results: Results, directory: Path) -> list[str]:
