@@ -21,8 +21,8 @@ import numpy as np  # noqa: E402
 import model  # noqa: E402
 from model.analysis.sensitivity import sobol  # noqa: E402
 from model.analysis.uncertainty import draw_parameters, simulate_draws  # noqa: E402
-from model.core.parameters import default_params  # noqa: E402
 from model.fitting.calibration import calibrate, recalibrate  # noqa: E402
+from model.inputs.registry import default_params  # noqa: E402
 from model.present.fans import write_fan_csv  # noqa: E402
 
 SCENARIO = model.load_scenario(ROOT / "scenarios" / "h2_plan.toml")

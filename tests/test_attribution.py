@@ -12,7 +12,7 @@ from conftest import SHIPPED_SCENARIOS
 import model
 import model.analysis.attribution as attribution
 from model.analysis.attribution import PARAMETERS, SHOCKS, attribute, coalitions, shapley_weights
-from model.analysis.comparison import compare
+from model.analysis.compare import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = SHIPPED_SCENARIOS

@@ -9,7 +9,8 @@ from conftest import SHIPPED_SCENARIOS
 
 import model
 import model.present.briefing
-from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES, compare
+from model.analysis.compare import compare
+from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES
 from model.cli import main
 from model.present.comparisons import plot_comparison, write_comparisons
 

@@ -10,7 +10,8 @@ import pytest
 
 import model
 import model.present.briefing
-from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES, RANGE_COLUMNS, compare
+from model.analysis.compare import compare
+from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES, RANGE_COLUMNS
 from model.analysis.uncertainty import difference_fan
 from model.cli import main
 from model.present.comparisons import plot_comparison

@@ -267,7 +267,7 @@ def test_draws_and_seed_are_recorded(tmp_path):
 
 def test_solve_and_compare_report_the_same_fiscal_cost_for_the_same_thing():
     import model
-    from model.analysis.comparison import compare
+    from model.analysis.compare import compare
 
     sol = model.solve("scenarios/h2_plan.toml", "gdp_real_yoy_ytd@2020Q4=5.0", "consumption_events")
     cost = sol.cost().set_index(["lever", "year"])

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from model.analysis.results import Results
 from model.analysis.sampling import forecast_gap
 from model.core import indicators
 from model.core.calendar import CALENDAR
@@ -27,6 +26,8 @@ from model.inputs.thresholds import (
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+    from model.analysis.results import Results
 
 __all__ = ["FAN_ANNUAL", "FAN_PERCENTILES", "FAN_QUARTERLY", "FAN_START", "Draws", "fan"]
 

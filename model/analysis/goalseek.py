@@ -28,21 +28,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from difflib import get_close_matches
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq, least_squares, minimize_scalar
 
 from model.analysis.results import Results, run
 from model.core import indicators
 from model.core.errors import UserError
-from model.core.indicators import At, split_at
 from model.core.levers import REGISTRY as LEVERS
 from model.core.parameters import ParameterSet
 from model.core.periods import parse_period
 from model.core.simulate import Inputs, as_theta, simulate
+from model.inputs.goals import Instrument, Target, check_target, parse_instrument, parse_target
 from model.inputs.history import history_inputs
 from model.inputs.scenario import FIRST_SCENARIO_QUARTER, Scenario, load_scenario
 
@@ -71,106 +69,6 @@ class TargetOutOfReach(UserError):
         super().__init__(message, key=key)
         self.factors = factors
         self.achieved = achieved
-
-
-# -- targets and instruments ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Target(At):
-    """``variable`` at ``period`` (a quarter ``2020Q4`` or a year ``2020``) should equal ``value``."""
-
-    value: float
-
-    @property
-    def label(self) -> str:
-        return self.at
-
-    def __str__(self) -> str:
-        return f"{self.label}={self.value:g}"
-
-
-def parse_target(text: str) -> Target:
-    """Parse ``VAR@PERIOD=VALUE``; the variable is checked later, against a run.
-
-    Raises
-    ------
-    UserError
-        If the text is not of that form, the period is neither a quarter nor a year, or the value
-        is not a finite number.
-    """
-    key = f"--target {text}"
-    lhs, eq, value = str(text).partition("=")
-    if not (eq and "@" in lhs):
-        raise UserError(f"expected VAR@PERIOD=VALUE, like gdp_real_yoy_ytd@2020Q4=5.0, got {text!r}", key="--target")
-    try:
-        variable, period = split_at(lhs)
-    except ValueError as exc:
-        raise UserError(str(exc).replace("VARIABLE@PERIOD", "VAR@PERIOD=VALUE"), key=key) from None
-    try:
-        x = float(value)
-    except ValueError:
-        raise UserError(f"expected a number after '=', got {value!r}", key=key) from None
-    if not np.isfinite(x):
-        raise UserError(f"expected a finite number after '=', got {value!r}", key=key)
-    return Target(variable, period, x)
-
-
-@dataclass(frozen=True)
-class Instrument:
-    """Lever ``lever`` scaled as a whole (``field`` None) or only its ``field``."""
-
-    lever: str
-    field: str | None = None
-
-    @property
-    def label(self) -> str:
-        return self.lever if self.field is None else f"{self.lever}.{self.field}"
-
-    def __str__(self) -> str:
-        return self.label
-
-
-def parse_instrument(text: str, scenario: Scenario) -> Instrument:
-    """Parse ``LEVER`` or ``LEVER.FIELD`` and check it against ``scenario``.
-
-    Raises
-    ------
-    UserError
-        For an unknown lever or field (with the closest name), a field that is not an amount, or a
-        lever the scenario does not set (a lever absent from the scenario cannot be scaled).
-    """
-    key = f"--instrument {text}"
-    lever, _, field = str(text).strip().partition(".")
-    if lever not in LEVERS:
-        near = get_close_matches(lever, list(LEVERS), n=1)
-        hint = f"did you mean {near[0]!r}?" if near else f"expected one of {', '.join(LEVERS)}"
-        raise UserError(f"unknown lever {lever!r}; {hint}", key=key)
-    config = LEVERS[lever].config
-    scalable = config.numeric_fields()
-    if field:
-        if field not in config.model_fields:
-            near = get_close_matches(field, list(scalable), n=1)
-            hint = f"did you mean {near[0]!r}?" if near else f"expected one of {', '.join(scalable)}"
-            raise UserError(f"lever {lever!r} has no field {field!r}; {hint}", key=key)
-        if field not in scalable:
-            raise UserError(f"field {field!r} is not an amount and cannot be scaled; expected one of "
-                            f"{', '.join(scalable)}", key=key)
-    if lever not in scenario.lever_configs():
-        raise UserError(
-            f"scenario {scenario.name!r} sets no {lever!r} lever, and a lever absent from the scenario "
-            f"cannot be scaled: add a [levers.{lever}] table with its amounts first",
-            file=scenario.path, key=key,
-        )
-    return Instrument(lever, field or None)
-
-
-def _check_target(t: Target, res: Results) -> None:
-    try:
-        t.check(first=FIRST_SCENARIO_QUARTER, last=parse_period(res.scenario.horizon))
-    except ValueError as exc:
-        why = " (earlier quarters are history, which the measures cannot move)" if "quarter" in str(exc) else ""
-        raise UserError(f"{exc}{why}", key=f"--target {t}") from None
 
 
 # -- the fast evaluation --------------------------------------------------------------------
@@ -398,6 +296,8 @@ def _root(prob: _Problem, target: float, bounds: tuple[float, float]) -> tuple[n
     if sign_change.size == 0:
         best = int(np.nanargmin(np.abs(r)))
         a, b = grid[max(best - 1, 0)], grid[min(best + 1, GRID - 1)]
+        from scipy.optimize import minimize_scalar
+
         opt = minimize_scalar(lambda f: abs(prob.values([[f]])[0, 0] - target), bounds=(a, b), method="bounded",
                               options={"xatol": 1e-10})
         x = float(opt.x) if abs(opt.fun) < abs(r[best]) else float(grid[best])
@@ -414,6 +314,8 @@ def _root(prob: _Problem, target: float, bounds: tuple[float, float]) -> tuple[n
     def f(x: float) -> float:
         count[0] += 1
         return float(prob.values([[x]])[0, 0] - target)
+
+    from scipy.optimize import brentq
 
     x = brentq(f, grid[i], grid[i + 1], xtol=1e-14, rtol=4 * np.finfo(float).eps, maxiter=200)
     return np.array([x]), evals + count[0]
@@ -437,6 +339,8 @@ def _least_squares(prob: _Problem, bounds: tuple[float, float]) -> tuple[np.ndar
         return ((v[1:] - v[0]) / h[:, None]).T
 
     x0 = np.clip(np.ones(k), lo, hi)
+    from scipy.optimize import least_squares
+
     sol = least_squares(resid, x0, jac=jac, bounds=(np.full(k, lo), np.full(k, hi)), method="trf",
                         xtol=1e-15, ftol=1e-15, gtol=1e-15, max_nfev=200)
     return sol.x, count[0]
@@ -513,7 +417,7 @@ def solve(
 
     original = run(sc, params=params)
     for t in tgs:
-        _check_target(t, original)
+        check_target(t, original.scenario.horizon)
     prob = _problem(sc, original, ins, tgs)
     if len(ins) == 1 and len(tgs) == 1:
         x, evals = _root(prob, tgs[0].value, (lo, hi))

@@ -40,7 +40,7 @@ import pandas as pd
 
 from model.analysis.draws import FAN_ANNUAL, FAN_QUARTERLY, Draws
 from model.analysis.results import Results, run
-from model.analysis.sampling import _Sampler, draw_innovations, forecast_gap
+from model.analysis.sampling import _Sampler, chunks, draw_innovations, forecast_gap
 from model.core.errors import UserError
 from model.core.parameters import ParameterSet
 from model.core.progress import progress_bar
@@ -50,7 +50,7 @@ from model.inputs.scenario import MAX_DRAWS, Scenario, UncertaintyTable, load_sc
 from model.inputs.thresholds import DEFAULT_THRESHOLDS, check_threshold
 from model.inputs.uncertainty_settings import Origins
 
-__all__ = ["difference_fan", "paired_draws", "simulate_draws"]
+__all__ = ["MAX_WORKERS", "check_workers", "difference_fan", "paired_draws", "simulate_draws"]
 
 MAX_ROUNDS = 50
 """Most rounds of redrawing the draws that cannot meet the H1 2020 targets."""
@@ -73,39 +73,86 @@ def _settings(scenario: Scenario, **overrides: Any) -> UncertaintyTable:
     return base.model_copy(update=changes)
 
 
+MAX_WORKERS = 256
+"""Most worker processes a Monte Carlo may use."""
+
+
+def _solve_chunk(
+    params: ParameterSet, settings: UncertaintyTable, origins: Origins, chunk: int, m: int
+) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
+    """Chunk ``chunk`` of the draws: ``m`` parameter sets from the chunk's own streams, each
+    re-calibrated, those that cannot meet the targets drawn again (in rounds, not per draw).
+    Returns every parameter ``(m, 1)``, which draws were accepted, and the draws tried."""
+    sampler = _Sampler(params, settings, settings.seed, origins, chunk)
+    base = {k: np.full((1, 1), v) for k, v in params.theta().items()}
+    theta, ok = recalibrate(params, {**base, **sampler.draw(m)})
+    theta = {k: np.array(np.broadcast_to(v, (m, 1))) for k, v in theta.items()}
+    tried = m
+    for _ in range(MAX_ROUNDS):
+        bad = np.flatnonzero(~ok)
+        if bad.size == 0:
+            break
+        if ok.sum() < MIN_ACCEPTANCE * tried and tried >= 5 * m:
+            break
+        fresh, ok_fresh = recalibrate(params, {**base, **sampler.draw(bad.size)})
+        for k, v in fresh.items():
+            theta[k][bad] = np.broadcast_to(v, (bad.size, 1))
+        ok[bad] = ok_fresh
+        tried += bad.size
+    return theta, ok, tried
+
+
+def check_workers(workers: int | None, *, key: str = "--workers") -> int:
+    """``workers`` as a whole number from 1 to :data:`MAX_WORKERS` (``None``: 1), or :class:`UserError`."""
+    if workers is None:
+        return 1
+    if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or not 1 <= workers <= MAX_WORKERS:
+        raise UserError(f"expected a whole number of workers from 1 to {MAX_WORKERS}, got {workers!r}", key=key)
+    return int(workers)
+
+
 def _draw_and_solve(
-    params: ParameterSet, settings: UncertaintyTable, origins: Origins, progress: bool | None, name: str
+    params: ParameterSet, settings: UncertaintyTable, origins: Origins, progress: bool | None, name: str,
+    workers: int = 1,
 ) -> tuple[dict[str, np.ndarray], int, tuple[str, ...]]:
     """Draw ``settings.draws`` accepted parameter sets, each re-calibrated; return them, the
-    number of draws tried and the names drawn."""
+    number of draws tried and the names drawn.
+
+    The draws are made in chunks of :data:`~model.analysis.sampling.CHUNK` (:func:`_solve_chunk`),
+    on ``workers`` processes; chunk ``i`` always draws from its own streams and the chunks are put
+    together in order, so the result is byte-identical for any number of workers.
+    """
     n = settings.draws
-    file = origins.file
-    sampler = _Sampler(params, settings, settings.seed, origins)
-    base = {k: np.full((1, 1), v) for k, v in params.theta().items()}
+    sampler = _Sampler(params, settings, settings.seed, origins)  # checks the priors here, once
     if not sampler.drawn:  # nothing varies: every draw is the calibrated point
+        base = {k: np.full((1, 1), v) for k, v in params.theta().items()}
         return {k: np.broadcast_to(v, (n, 1)) for k, v in base.items()}, n, ()
+    parts = chunks(n)
+    results: list[Any] = [None] * len(parts)
     with progress_bar(n, f"{name}: draws", progress) as bar:
-        theta, ok = recalibrate(params, {**base, **sampler.draw(n)})
-        theta = {k: np.array(np.broadcast_to(v, (n, 1))) for k, v in theta.items()}
-        tried = n
-        bar.update(int(ok.sum()))
-        for _ in range(MAX_ROUNDS):
-            bad = np.flatnonzero(~ok)
-            if bad.size == 0:
-                break
-            if ok.sum() < MIN_ACCEPTANCE * tried and tried >= 5 * n:
-                break
-            fresh, ok_fresh = recalibrate(params, {**base, **sampler.draw(bad.size)})
-            for k, v in fresh.items():
-                theta[k][bad] = np.broadcast_to(v, (bad.size, 1))
-            ok[bad] = ok_fresh
-            tried += bad.size
-            bar.update(int(ok_fresh.sum()))
+        if workers == 1 or len(parts) == 1:
+            for i, m in parts:
+                results[i] = _solve_chunk(params, settings, origins, i, m)
+                bar.update(m)
+        else:
+            import multiprocessing as mp
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+
+            ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+            with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=ctx) as pool:
+                futures = {pool.submit(_solve_chunk, params, settings, origins, i, m): (i, m) for i, m in parts}
+                for f in as_completed(futures):
+                    i, m = futures[f]
+                    results[i] = f.result()
+                    bar.update(m)
+    theta = {k: np.concatenate([r[0][k] for r in results]) for k in results[0][0]}
+    ok = np.concatenate([r[1] for r in results])
+    tried = sum(r[2] for r in results)
     if not ok.all():
         raise UserError(
             f"only {ok.sum():,} of {tried:,} draws reproduce the H1 2020 targets within the parameters' "
             "bounds; narrow the priors (uncertainty.scale, uncertainty.priors) or free the parameters "
-            "set in [parameters] that the calibration needs", file=file, key="uncertainty",
+            "set in [parameters] that the calibration needs", file=origins.file, key="uncertainty",
         )
     return theta, tried, sampler.drawn
 
@@ -120,6 +167,7 @@ def simulate_draws(
     innovations: np.ndarray | None = None,
     thresholds: Sequence[str] | None = None,
     progress: bool | None = None,
+    workers: int | None = None,
 ) -> Draws:
     """Monte Carlo of ``scenario``: draws of parameters and forecast shocks, each re-calibrated.
 
@@ -138,6 +186,8 @@ def simulate_draws(
         Events whose probabilities :meth:`Draws.probabilities` reports by default.
     progress : bool, optional
         Show a progress bar on a terminal (default: when stderr is one).
+    workers : int, optional
+        Processes that share the chunks of draws (default 1); the result does not depend on it.
 
     Returns
     -------
@@ -161,12 +211,13 @@ def simulate_draws(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
+    workers = check_workers(workers, key="workers")
     settings = _settings(scenario, draws=draws, seed=seed, scale=scale, thresholds=thresholds)
     for t in settings.thresholds or DEFAULT_THRESHOLDS:
         check_threshold(t, scenario.horizon, file=scenario.path, key="thresholds")
     point = run(scenario, params=params)
     origins = Origins.of(scenario, point.params, settings)
-    theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name)
+    theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name, workers)
     return _simulate(point, settings, theta, tried, drawn, innovations)
 
 

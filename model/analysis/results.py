@@ -131,10 +131,10 @@ class Results:
 
     def compare(self, other: Results) -> Comparison:
         """This run against ``other`` (the baseline): differences, Shapley contributions of each
-        measure, cost-effectiveness (see :func:`model.analysis.comparison.compare`)."""
-        from model.analysis.comparison import compare
+        measure, cost-effectiveness (see :func:`model.analysis.compare.compare`)."""
+        from model.analysis.comparison import compare_runs
 
-        return compare(self, other)
+        return compare_runs(self, other)
 
     def _repr_html_(self) -> str:
         head = self.headline().to_html(float_format=lambda x: f"{x:,.2f}")

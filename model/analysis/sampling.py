@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from model.core.blocks.shock import stochastic_gap
 from model.core.blocks.trend import JOINT
@@ -22,7 +21,17 @@ from model.core.periods import Span, parse_period
 from model.inputs.estimates import trend_estimate
 from model.inputs.uncertainty_settings import Origins, UncertaintyTable, check_prior, priors
 
-__all__ = ["SHOCK_START", "JointTrend", "draw_innovations", "draw_parameters", "forecast_gap"]
+__all__ = ["CHUNK", "SHOCK_START", "JointTrend", "chunks", "draw_innovations", "draw_parameters", "forecast_gap"]
+
+CHUNK = 10_000
+"""Draws a chunk: a Monte Carlo is drawn, re-calibrated and simulated in chunks of this many draws,
+chunk ``i`` from its own random streams (:func:`_stream`), whatever the number of workers."""
+
+
+def chunks(n: int, size: int | None = None) -> list[tuple[int, int]]:
+    """``(chunk index, draws in it)`` for ``n`` draws in chunks of ``size`` (default :data:`CHUNK`)."""
+    size = size or CHUNK
+    return [(i, min(size, n - i * size)) for i in range(-(-n // size))]
 
 SHOCK_START = str(CALENDAR.first_scenario)
 """First quarter of the forecast shocks (H1 2020 is observed)."""
@@ -82,29 +91,40 @@ class JointTrend:
         """The parameters at unit-cube rows ``u`` ``(n, k)``, strictly inside (0, 1): ``z`` is the
         standard normal inverse CDF of ``u``, and the values are clipped to the bounds; ``(n, 1)`` a
         parameter."""
-        return self._columns(np.clip(self.values(special.ndtri(u)), self.lo, self.hi))
+        from scipy.special import ndtri
+
+        return self._columns(np.clip(self.values(ndtri(u)), self.lo, self.hi))
 
     def _columns(self, x: np.ndarray) -> dict[str, np.ndarray]:
         return {j: x[:, i : i + 1] for i, j in enumerate(self.names)}
 
 
-def _stream(seed: int, label: str) -> np.random.Generator:
-    """A generator for one label (a parameter, the trend group, the shocks) under ``seed``."""
-    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(zlib.crc32(label.encode()),)))
+def _stream(seed: int, label: str, chunk: int = 0) -> np.random.Generator:
+    """A generator for one label (a parameter, the trend group, the shocks) under ``seed``, for
+    chunk ``chunk`` of the draws.
+
+    The label's sequence is ``SeedSequence(seed, spawn_key=(crc32(label),))``; chunk 0 draws from
+    it (so a run of up to :data:`CHUNK` draws keeps the numbers it had before chunking), chunk
+    ``i >= 1`` from its ``i``-th child (``SeedSequence.spawn``), independent streams that depend
+    only on the seed, the label and ``i``: never on how many workers share the chunks.
+    """
+    root = np.random.SeedSequence(seed, spawn_key=(zlib.crc32(label.encode()),))
+    return np.random.default_rng(root if chunk == 0 else root.spawn(chunk + 1)[chunk])
 
 
 class _Sampler:
     """Draws parameters in rounds from per-label streams (so rejection redraws continue them)."""
 
-    def __init__(self, params: ParameterSet, settings: UncertaintyTable, seed: int, origins: Origins) -> None:
+    def __init__(self, params: ParameterSet, settings: UncertaintyTable, seed: int, origins: Origins,
+                 chunk: int = 0) -> None:
         self.params = params
         self.origins = origins
         self.priors = priors(params, settings) if settings.draw_parameters else {}
         self.scale = settings.scale
         self.joint = JointTrend.of(self.priors, params, self.scale)
         joint = self.joint.names if self.joint else ()
-        self.streams = {n: _stream(seed, n) for n in self.priors if n not in joint}
-        self.streams["trend"] = _stream(seed, "trend")
+        self.streams = {n: _stream(seed, n, chunk) for n in self.priors if n not in joint}
+        self.streams["trend"] = _stream(seed, "trend", chunk)
         for name, prior in self.priors.items():
             check_prior(name, prior, params.registry[name].bounds, self.scale, origins)
 
@@ -158,9 +178,12 @@ def draw_innovations(n: int, span: Span, *, seed: int) -> np.ndarray:
     """Standard-normal forecast-shock innovations ``(n, T)`` over ``span``, zero before 2020Q3.
 
     Drawn for every quarter from 2020Q3 to the last possible horizon and then cut to ``span``,
-    so that scenarios with different horizons share their common quarters' shocks.
+    so that scenarios with different horizons share their common quarters' shocks; in chunks of
+    :data:`CHUNK` draws, chunk ``i`` from its own stream (:func:`_stream`).
     """
-    e = _stream(seed, "forecast_shocks").standard_normal((n, _n_shock_quarters()))
+    q = _n_shock_quarters()
+    e = np.concatenate([_stream(seed, "forecast_shocks", i).standard_normal((m, q)) for i, m in chunks(n)]
+                       or [np.zeros((0, q))])
     start = span.index(SHOCK_START)
     out = np.zeros((n, span.n))
     width = min(span.n - start, e.shape[1])

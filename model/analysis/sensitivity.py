@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from model.analysis.results import Results, run
 from model.analysis.sampling import SHOCK_START, JointTrend, forecast_gap
@@ -119,7 +118,9 @@ def _map(design: _Design, u: np.ndarray, params: ParameterSet, scale: float) -> 
              for name, prior in design.priors.items() if name not in joint}
     if design.joint:
         theta.update(design.joint.ppf(u[:, [col[n] for n in joint]]))
-    shocks = special.ndtri(u[:, [i for i, g in enumerate(design.groups) if g == "forecast_shocks"]])
+    from scipy.special import ndtri
+
+    shocks = ndtri(u[:, [i for i, g in enumerate(design.groups) if g == "forecast_shocks"]])
     return theta, shocks
 
 

@@ -42,6 +42,15 @@ class _Parser(argparse.ArgumentParser):
         raise UserError(message, key=self.prog.removeprefix("python -m "))
 
 
+class _Version(argparse.Action):
+    """``--version``, reading the installed version only when asked (importlib.metadata is slow)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        from model.core.version import __version__
+
+        parser.exit(message=f"{parser.prog} {__version__}\n")
+
+
 def _scenario_paths(paths: Sequence[str]) -> list[Path]:
     return [Path(p) for p in paths] if paths else [DEFAULT_SCENARIO]
 
@@ -75,7 +84,7 @@ def command_line(args: argparse.Namespace) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
-    from model.present.output import write_run
+    from model.present.run_files import write_run
 
     scenarios = [load_scenario(p) for p in _scenario_paths(args.scenarios)]
     names = [s.name for s in scenarios]
@@ -95,7 +104,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         "calibration_miss_accepted": args.accept_calibration_miss,
     }
     for r, d in zip(runs, fans, strict=True):
-        where = write_run(r, Path(args.out) / r.name, draws=d, inputs=inputs)
+        where = write_run(r, Path(args.out) / r.name, draws=d, inputs=inputs, figures=not args.no_figures)
         if not args.quiet:
             print(r.summary())
             if d is not None:
@@ -152,7 +161,7 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def params_markdown(params: ParameterSet) -> str:
     """The registry as the markdown table of ``docs/parameters.md``."""
-    from model.present.report import md_table
+    from model.present.tables import md_table
 
     frame = params.to_frame()[["value", "unit", "lower", "upper", "prior", "role", "block", "source"]]
     frame["source"] = frame.source.str.replace("|", "/", regex=False)
@@ -161,9 +170,7 @@ def params_markdown(params: ParameterSet) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m model", description="Hangzhou policy-scenario model (GDP and budget revenue, 2020-2021).")
-    from model.core.version import __version__
-
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("run", help="run scenarios and write results/<name>/")
@@ -174,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="print nothing")
     p.add_argument("--accept-calibration-miss", action="store_true",
                    help="write the results even if the calibration misses H1 2020 targets (the report says so)")
+    p.add_argument("--no-figures", action="store_true", help="write no PNG figures (faster; tables and report only)")
     add_run_options(p)  # --draws, --seed, --threshold
     _COMMANDS["run"] = cmd_run
 

@@ -23,7 +23,23 @@ if TYPE_CHECKING:
     from model.core.parameters import ParameterSet
     from model.inputs.scenario import Scenario
 
-__all__ = ["add_run_options", "add_sensitivity_parser", "cmd_sensitivity", "draws_for"]
+__all__ = ["add_run_options", "add_sensitivity_parser", "cmd_sensitivity", "draws_for", "parse_workers"]
+
+MAX_WORKERS = 256
+"""Most worker processes (as :data:`model.analysis.montecarlo.MAX_WORKERS`, kept here so that
+parsing the command line imports no analysis module)."""
+
+
+def parse_workers(text: str) -> int:
+    """``--workers N``: a whole number from 1 to :data:`MAX_WORKERS` (an argparse ``type=`` that
+    raises :class:`UserError`, as ``parse_draws``)."""
+    try:
+        n = int(text)
+    except (TypeError, ValueError):
+        n = None
+    if n is None or not 1 <= n <= MAX_WORKERS:
+        raise UserError(f"expected a whole number of workers from 1 to {MAX_WORKERS}, got {text!r}", key="--workers")
+    return n
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
@@ -35,6 +51,9 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--threshold", action="append", metavar="VAR@PERIOD>=X",
                    help="report the probability of an event, like gdp_real_yoy@2020>=3 (repeatable; replaces "
                    "the defaults: 2020 real growth >= 3, 2020 revenue growth >= 0)")
+    p.add_argument("--workers", type=parse_workers, default=1, metavar="N",
+                   help="processes that share the draws, in fixed chunks with their own seed streams: the "
+                   "output is byte-identical for any N (default 1)")
 
 
 def draws_for(args: argparse.Namespace, scenarios: Sequence[Scenario], params: ParameterSet) -> list[Draws | None]:
@@ -54,7 +73,7 @@ def draws_for(args: argparse.Namespace, scenarios: Sequence[Scenario], params: P
     progress = False if args.quiet else None
     return [
         simulate_draws(s, draws=args.draws, seed=args.seed, params=params, progress=progress,
-                       thresholds=args.threshold or None) if u else None
+                       thresholds=args.threshold or None, workers=args.workers) if u else None
         for s, u in zip(scenarios, uncertain, strict=True)
     ]
 

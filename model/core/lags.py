@@ -16,9 +16,12 @@ def shift(x: np.ndarray, k: int | np.ndarray) -> np.ndarray:
     """``x`` (``(m, T)``) delayed by ``k`` quarters along the last axis, zeros shifted in.
 
     ``k`` is a whole number, or an ``(n, 1)`` array of them, one delay a row (then the result is
-    ``(max(m, n), T)``).
+    ``(max(m, n), T)``; when every row has the same delay, a slice of ``(m, T)``, which broadcasts
+    alike).
     """
     k = np.asarray(k)
+    if k.size > 1 and np.all(k == k.flat[0]):
+        k = k.flat[0]  # one delay for every draw: a slice, not a gather
     if k.size == 1:
         k = int(k.flat[0])
         if k <= 0:

@@ -17,8 +17,8 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
 
+from model.core.distributions import beta_ppf, truncnorm_ppf
 from model.core.errors import UserError
 
 __all__ = ["Parameter", "ParameterSet", "Prior", "Registry"]
@@ -82,6 +82,8 @@ class Prior:
         Same families, centre, ``scale`` and bounds: a normal truncated to ``bounds``, a uniform
         on ``mean ± sqrt(3) sd`` cut to ``bounds``, a beta stretched over ``bounds`` with the given
         mean and sd.  Monotone in ``u``; ``ppf(0)`` and ``ppf(1)`` are the ends of the support.
+        Fast vectorised inverses (:mod:`model.core.distributions`, which states their accuracy:
+        1e-8 of the sd or better for the normal, 1e-10 of the bounds' width for the beta).
 
         Raises
         ------
@@ -94,12 +96,12 @@ class Prior:
             return np.full(u.shape, args[0], dtype=float)
         if kind == "normal":
             a, b, mu, sd = args
-            return stats.truncnorm.ppf(u, a, b, loc=mu, scale=sd)
+            return truncnorm_ppf(u, a, b, mu, sd)
         if kind == "uniform":
             a, b = args
             return a + u * (b - a)
         alpha, beta, lo, width = args
-        return lo + width * special.betaincinv(alpha, beta, u)
+        return lo + width * beta_ppf(u, alpha, beta)
 
     def _law(
         self, bounds: tuple[float, float], center: float | None, scale: float

@@ -59,7 +59,7 @@ def as_theta(values: Mapping[str, float | np.ndarray], n: int | None = None) -> 
     """Parameter values as ``(n, 1)`` arrays, broadcast to a common number of draws."""
     arrays = {k: np.asarray(v, dtype=float).reshape(-1, 1) for k, v in values.items()}
     n = n or max(a.shape[0] for a in arrays.values())
-    return {k: np.broadcast_to(a, (n, 1)) for k, a in arrays.items()}
+    return {k: a if a.shape[0] == n else np.broadcast_to(a, (n, 1)) for k, a in arrays.items()}
 
 
 def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.ndarray]:

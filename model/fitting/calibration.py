@@ -28,7 +28,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import least_squares
 
 from model.core.parameters import ParameterSet
 from model.core.periods import Span, ytd_growth, ytd_sum
@@ -219,6 +218,8 @@ def _calibrate(params: ParameterSet) -> Calibration:
         def residuals(x: np.ndarray) -> np.ndarray:
             model = target_values(_theta_with(params, free, x[None, :]))[0]
             return np.r_[(model - observed) / scale, (x - mu) / sd]
+
+        from scipy.optimize import least_squares  # imported here: the light commands never need it
 
         sol = least_squares(
             residuals, np.clip(mu, lo, hi), bounds=(lo, hi), x_scale=sd, xtol=1e-12, ftol=1e-12,

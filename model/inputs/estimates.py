@@ -1,4 +1,10 @@
-"""The trend regression: pooled OLS of annual real growth on 2012-2019 data (statsmodels).
+"""The trend regression: pooled OLS of annual real growth on 2012-2019 data.
+
+The coefficients, their covariance and the residual sd are computed with numpy exactly as
+statsmodels' ``OLS(...).fit()`` computes them (its ``pinv`` method: the SVD pseudo-inverse with
+``rcond = 1e-15``), bit for bit (``tests/test_estimates.py``), because importing statsmodels costs
+most of a second and every run needs the estimate.  statsmodels is imported only for the
+regression table (:attr:`TrendEstimate.summary`).
 
 The equation is in :mod:`model.core.blocks.trend`, whose parameters take the estimates as
 arguments; the fit lives here, beside the data it reads, so that no block reads data.
@@ -7,7 +13,7 @@ arguments; the fit lives here, beside the data it reads, so that no block reads 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import pandas as pd
@@ -27,7 +33,15 @@ class TrendEstimate:
     resid_sd: float
     nobs: int
     sample: pd.DataFrame
-    summary: str
+    exog: pd.DataFrame
+
+    @cached_property
+    def summary(self) -> str:
+        """statsmodels' regression table of the fit (statsmodels imported here, on first use)."""
+        from statsmodels.regression.linear_model import OLS
+
+        fit = OLS(self.sample.growth.to_numpy(), self.exog).fit()
+        return str(fit.summary(title="Trend growth, pooled OLS, 2012-2019"))
 
     @property
     def se(self) -> np.ndarray:
@@ -37,8 +51,6 @@ class TrendEstimate:
 
 def fit_trend(data: Data) -> TrendEstimate:
     """Fit the pooled trend regression on ``data`` (2012-2019)."""
-    from statsmodels.regression.linear_model import OLS
-
     total = data.latest_ytd_by_year("gdp_real_yoy").loc[2012:2019]
     digital = data.latest_ytd_by_year("digital_core_real_yoy").loc[2012:2019]
     sample = pd.DataFrame(
@@ -56,15 +68,29 @@ def fit_trend(data: Data) -> TrendEstimate:
             JOINT[2]: 1.0 - is_total,
         }
     )
-    fit = OLS(sample.growth.to_numpy(), exog).fit()
+    params, cov, scale = _ols(exog.to_numpy(), sample.growth.to_numpy())
+    names = list(exog.columns)
     return TrendEstimate(
-        params=fit.params,
-        cov=fit.cov_params(),
-        resid_sd=float(np.sqrt(fit.scale)),
-        nobs=int(fit.nobs),
+        params=pd.Series(params, index=names),
+        cov=pd.DataFrame(cov, index=names, columns=names),
+        resid_sd=float(np.sqrt(scale)),
+        nobs=len(sample),
         sample=sample,
-        summary=str(fit.summary(title="Trend growth, pooled OLS, 2012-2019")),
+        exog=exog,
     )
+
+
+def _ols(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """Coefficients, covariance and ``scale`` (residual variance) of OLS, computed with the same
+    operations as statsmodels' ``OLS(y, x).fit(method="pinv")`` (``pinv_extended``)."""
+    u, s, vt = np.linalg.svd(x, False)
+    rank = np.linalg.matrix_rank(np.diag(s))
+    inv = np.where(s > 1e-15 * np.maximum.reduce(s), 1.0 / np.where(s > 0, s, 1.0), 0.0)
+    pinv = np.dot(np.transpose(vt), np.multiply(inv[:, np.newaxis], np.transpose(u)))
+    params = np.dot(pinv, y)
+    resid = y - np.dot(x, params)
+    scale = np.dot(resid, resid) / (x.shape[0] - rank)
+    return params, np.dot(pinv, np.transpose(pinv)) * scale, float(scale)
 
 
 @cache

@@ -18,6 +18,7 @@ import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,7 +39,7 @@ from model.core.levers.base import LeverConfig
 from model.core.parameters import ParameterSet
 from model.core.periods import Span, parse_period
 from model.inputs.files import MAX_SCENARIO_BYTES, read_limited
-from model.inputs.history import history_inputs
+from model.inputs.history import frozen_array, history_inputs
 from model.inputs.messages import one_line
 from model.inputs.registry import registry
 from model.inputs.tables import ShockTable, _Table
@@ -58,6 +59,10 @@ __all__ = [
     "load_scenario",
     "read_limited",
 ]
+
+_INPUTS: dict[str, tuple[Inputs, Inputs]] = {}
+"""Cache of :meth:`Scenario.inputs`: content key to (the history it was built on, the inputs)."""
+_INPUTS_SIZE = 256
 
 FIRST_SCENARIO_QUARTER = CALENDAR.first_scenario
 """Scenario levers and shocks start here; H1 2020 is history (:mod:`model.core.calendar`)."""
@@ -218,17 +223,29 @@ class Scenario(_Table):
         return {n: getattr(self.levers, n) for n in LEVERS if getattr(self.levers, n) is not None}
 
     def inputs(self) -> Inputs:
-        """Simulation inputs: H1 history plus this scenario's levers and shocks."""
+        """Simulation inputs: H1 history plus this scenario's levers and shocks.
+
+        Cached by the scenario's horizon, levers and shocks (what the inputs depend on) as
+        immutable data: read-only arrays in a read-only mapping, shared by every call.
+        """
+        key = self.model_dump_json(include={"horizon", "levers", "shocks"})
+        hist = history_inputs(self.span)
+        hit = _INPUTS.get(key)
+        if hit is not None and hit[0] is hist:
+            return hit[1]
         span = self.span
-        hist = history_inputs(span)
         injections = dict(hist.injections)
         for name, cfg in self.lever_configs().items():
-            injections[name] = injections[name] + LEVERS[name].injection(cfg, span)[None, :]
+            injections[name] = frozen_array(injections[name] + LEVERS[name].injection(cfg, span)[None, :])
         shocks = tuple(
             ShockSpec(n, s.start, s.depth, s.sector, s.decay, s.persistent_share)
             for n, s in self.shocks.items()
         )
-        return replace(hist, injections=injections, shocks=shocks)
+        out = replace(hist, injections=MappingProxyType(injections), shocks=shocks)
+        if len(_INPUTS) >= _INPUTS_SIZE:
+            _INPUTS.pop(next(iter(_INPUTS)))  # the oldest
+        _INPUTS[key] = (hist, out)
+        return out
 
     # -- new scenarios from this one ---------------------------------------------------------
 

@@ -19,7 +19,7 @@ import pandas as pd
 from model.analysis.attribution import PARAMETERS, SHOCKS
 from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES
 from model.core.levers import REGISTRY as LEVERS
-from model.present.report import md_table
+from model.present.tables import md_table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

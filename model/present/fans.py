@@ -73,21 +73,22 @@ def fan_chart(draws: Draws, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | No
     return ax
 
 
-def write_files(draws: Draws, directory: Path, *, lang: str = DEFAULT_LANG) -> list[str]:
-    """Write ``fan.csv`` and the fan charts into ``directory``; return the figure file names."""
-    from model.present.plotting import figure, save_figure
+def write_files(draws: Draws, directory: Path, *, lang: str = DEFAULT_LANG, figures: bool = True) -> list[str]:
+    """Write ``fan.csv`` and (unless ``figures=False``) the fan charts into ``directory``; return
+    the figure file names."""
 
     write_fan_csv(draws, directory / "fan.csv")
+    if not figures:
+        return []
+    from model.present.plotting import file_figure, save_figure
+
     names = []
     for file, panels in FAN_FIGURES.items():
-        fig, axes = figure(len(panels))
+        fig, axes = file_figure(len(panels))
         for ax, variable in zip(axes, panels, strict=True):
             fan_chart(draws, variable, ax=ax, lang=lang)
         save_figure(fig, directory / file)
         names.append(file)
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
     return names
 
 
@@ -129,7 +130,7 @@ def _forecast_shock(draws: Draws) -> dict[str, Any]:
 
 def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
     """The ``## Uncertainty`` section of ``report.md``, as lines."""
-    from model.present.report import md_table
+    from model.present.tables import md_table
 
     s = draws.settings
     p = draws.results.params

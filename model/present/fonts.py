@@ -8,8 +8,8 @@ in the list for any glyph the CJK font lacks.
 
 from __future__ import annotations
 
+import importlib.util
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 __all__ = ["CJK_FAMILY", "cjk_font_path", "use_cjk_font"]
@@ -19,8 +19,15 @@ _FILE = "NotoSansCJKsc-Regular.otf"
 
 
 def cjk_font_path() -> Path:
-    """The path of the Noto Sans CJK SC font file shipped by ``mplfonts``."""
-    return Path(str(resources.files("mplfonts").joinpath("fonts", _FILE)))
+    """The path of the Noto Sans CJK SC font file shipped by ``mplfonts``.
+
+    Found without importing ``mplfonts`` (whose ``__init__`` imports matplotlib), so that a run
+    with ``--no-figures`` still embeds the font in its HTML briefing without paying for matplotlib.
+    """
+    spec = importlib.util.find_spec("mplfonts")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the mplfonts package (a dependency) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "fonts" / _FILE
 
 
 @cache

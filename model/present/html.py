@@ -146,9 +146,9 @@ def run_briefing(results: Results, directory: Path, figure_names: Sequence[str] 
                  draws: Draws | None = None, fan_figures: Sequence[str] = (), lang: str = DEFAULT_LANG) -> str:
     """``briefing.html`` of one run: headline, year-to-date path, measures, uncertainty, figures,
     calibration.  ``figure_names`` are PNG files already in ``directory``, embedded in the page."""
-    from model.core.version import __version__
     from model.analysis.results import HEADLINE
     from model.core.levers import REGISTRY as LEVERS
+    from model.core.version import __version__
 
     sc = results.scenario
     a, q = results.annual, results.quarterly

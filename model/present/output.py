@@ -26,7 +26,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import fcntl
-import json
 import os
 import shutil
 import time
@@ -39,21 +38,20 @@ import numpy as np
 import pandas as pd
 
 from model.core.errors import UserError
-from model.core.levers import REGISTRY as LEVERS
 from model.inputs.files import make_parent, write_bytes_atomic, write_text_atomic
 
 if TYPE_CHECKING:
     from model.analysis.results import Results
-    from model.analysis.uncertainty import Draws
 
 __all__ = [
     "LOCK_TIMEOUT",
     "check_finite",
     "check_results_finite",
     "folder_lock",
+    "jsonable",
+    "to_csv",
     "write_bytes_atomic",
     "write_dir_atomic",
-    "write_run",
     "write_text_atomic",
 ]
 
@@ -280,11 +278,11 @@ def check_results_finite(results: Results, *, label: str = "") -> None:
     check_finite(results.annual, f"{label}annual.csv", undefined_before=2020)
 
 
-def _jsonable(x: Any) -> Any:
+def jsonable(x: Any) -> Any:
     if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
+        return {str(k): jsonable(v) for k, v in x.items()}
     if isinstance(x, list | tuple):
-        return [_jsonable(v) for v in x]
+        return [jsonable(v) for v in x]
     if isinstance(x, np.generic):
         x = x.item()
     if isinstance(x, float):
@@ -301,118 +299,3 @@ def to_csv(frame: pd.DataFrame, path: Path, *, index_label: str | None = None) -
         out.index = out.index.astype(str)
     # utf-8-sig: a byte-order mark, so that Excel in a Chinese locale reads 亿元 as UTF-8, not GBK
     out.to_csv(path, index_label=index_label or out.index.name, float_format="%.6f", encoding="utf-8-sig")
-
-
-def run_inputs(results: Results, inputs: dict[str, Any] | None = None, draws: Draws | None = None) -> dict[str, Any]:
-    """Every input that changes the numbers of ``results``, for ``summary.json`` and ``report.md``.
-
-    ``parameters_set_by_caller`` are the parameters fixed outside the scenario file (``--set`` or
-    ``params=`` in Python), read off the run itself, so an API run records them too.  ``inputs``
-    adds what only the caller knows (the command line and its options, accepting a missed
-    calibration); a key given there wins.  With ``draws``, the number of draws and the seed used.
-    """
-    p = results.params
-    by_caller = {n: p[n] for n in sorted(p.fixed - set(results.scenario.parameters))}
-    out: dict[str, Any] = {
-        "scenario_file": results.scenario.path,
-        "scenario_parameters": dict(results.scenario.parameters),
-        "parameters_set_by_caller": by_caller,
-        "calibration_miss_accepted": False,
-    }
-    out.update(inputs or {})
-    if draws is not None:
-        out["draws"], out["seed"] = draws.n, draws.settings.seed
-    return out
-
-
-def summary_dict(results: Results, draws: Draws | None = None,
-                 inputs: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What ``summary.json`` holds: the inputs (:func:`run_inputs`), headline figures, calibration
-    fit, scenario identity, version, and with ``draws`` the fan of the calendar-year figures and
-    the probabilities (``uncertainty``)."""
-    from model.core.version import __version__
-    from model.present.fans import summary_section
-
-    sc = results.scenario
-    cal = results.calibration
-    annual = results.annual
-    headline = {
-        str(year): {col: float(annual.loc[year, col]) for col in annual.columns if not col.startswith(tuple(f"{n}_" for n in LEVERS))}
-        for year in annual.index
-    }
-    made_by = run_inputs(results, inputs, draws)
-    return _jsonable(
-        {
-            "model_version": __version__,
-            "inputs": made_by,
-            "scenario": {
-                "name": sc.name,
-                "description": sc.description,
-                "file": sc.path,
-                "file_sha256": sc.file_digest(),
-                "sha256": sc.digest,
-                "horizon": sc.horizon,
-                "parameters_set": {**dict(sc.parameters), **made_by["parameters_set_by_caller"]},
-                "levers": sorted(sc.lever_configs()),
-                "shocks": sorted(sc.shocks),
-            },
-            "headline": headline,
-            "h2_2020_real_growth": results.h2_growth(),
-            "calibration": {
-                "all_targets_met": cal.ok,
-                "miss_accepted": bool(made_by.get("calibration_miss_accepted")) and not cal.ok,
-                "targets": cal.fit.drop(columns="within").to_dict(orient="records"),
-                "parameters": [
-                    {"name": name, **row} for name, row in cal.priors.to_dict(orient="index").items()
-                ],
-                "solver": cal.message,
-            },
-            **({"uncertainty": summary_section(draws)} if draws is not None else {}),
-        }
-    )
-
-
-def write_run(results: Results, directory: str | Path, *, draws: Draws | None = None,
-              inputs: dict[str, Any] | None = None, lang: str | None = None) -> Path:
-    """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures, and
-    ``results.xlsx`` and ``briefing.html`` (labelled in ``lang``, :mod:`model.present.labels`).
-
-    With ``draws`` (a Monte Carlo of the same run, :mod:`model.analysis.uncertainty`), also ``fan.csv`` and
-    the fan charts, and an uncertainty section in ``summary.json`` and ``report.md``.  ``inputs``
-    (see :func:`run_inputs`) is recorded in both.  A ``sensitivity/`` folder already in
-    ``directory`` is kept if it was computed for the same scenario and parameters
-    (:func:`model.present.sensitivity_files.carry_over`).
-
-    Raises
-    ------
-    UserError
-        If a number in the results is NaN or infinite (nothing is written), or the folder cannot
-        be written (:func:`write_dir_atomic`).
-    """
-    from model.present.fans import write_files as write_fan_files
-    from model.present.labels import check_lang
-    from model.present.report import figures, run_report
-    from model.present.sensitivity_files import carry_over
-    from model.present.shareable import write_run_extras
-
-    lang = check_lang(lang, key="lang")
-
-    check_results_finite(results)
-    made_by = run_inputs(results, inputs, draws)
-
-    def build(tmp: Path) -> None:
-        to_csv(results.quarterly, tmp / "quarterly.csv", index_label="period")
-        to_csv(results.annual, tmp / "annual.csv", index_label="year")
-        (tmp / "summary.json").write_text(
-            json.dumps(summary_dict(results, draws, made_by), indent=2, ensure_ascii=False) + "\n",
-            encoding="utf-8",
-        )
-        names = figures(results, tmp, lang=lang)
-        fan_names = write_fan_files(draws, tmp, lang=lang) if draws is not None else []
-        (tmp / "report.md").write_text(
-            run_report(results, names, draws=draws, fan_figures=fan_names, inputs=made_by), encoding="utf-8"
-        )
-        write_run_extras(results, tmp, names, draws=draws, fan_figures=fan_names, lang=lang)
-        carry_over(results, Path(directory), tmp)
-
-    return write_dir_atomic(Path(directory), build)

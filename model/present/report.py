@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from model.core.calendar import CALENDAR
@@ -14,34 +13,20 @@ from model.core.levers import REGISTRY as LEVERS
 from model.fitting.calibration import targets
 from model.inputs.data import load_data
 from model.present.labels import DEFAULT_LANG, header, label, lever_name, unit
+from model.present.tables import md_table
 
 if TYPE_CHECKING:
     from model.analysis.results import Results
     from model.analysis.uncertainty import Draws
 
-__all__ = ["figures", "md_table", "run_report"]
+__all__ = ["figures", "run_report"]
 
 RECOVERY = ("shock_rest_decay", "shock_rest_persistent", "shock_digital_persistent", "shock_persistent_decay")
 
 
-def md_table(frame: pd.DataFrame, *, digits: int = 2, index: bool = True) -> str:
-    """A GitHub-flavoured markdown table (no extra dependency)."""
-    df = frame.reset_index() if index else frame
-
-    def cell(v: object) -> str:
-        if isinstance(v, float | np.floating):
-            return "" if not np.isfinite(v) else f"{v:,.{digits}f}"
-        return str(v)
-
-    head = "| " + " | ".join(str(c) for c in df.columns) + " |"
-    rule = "|" + "|".join("---" for _ in df.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join([head, rule, *rows])
-
-
 def figures(results: Results, directory: Path, *, lang: str = DEFAULT_LANG) -> list[str]:
     """Write the run's PNG figures into ``directory``, labelled in ``lang``; return their file names."""
-    from model.present.plotting import figure, plot_bars, plot_paths, save_figure
+    from model.present.plotting import file_figure, plot_bars, plot_paths, save_figure
 
     q = results.quarterly
     obs = results.observed()
@@ -51,7 +36,7 @@ def figures(results: Results, directory: Path, *, lang: str = DEFAULT_LANG) -> l
     def title(*names: str) -> str:
         return "、".join(label(n, lang) for n in names) if lang != "en" else "; ".join(label(n, lang) for n in names)
 
-    fig, (a, b) = figure(2)
+    fig, (a, b) = file_figure(2)
     plot_paths(frames, ["gdp_real_yoy", "gdp_real_yoy_ytd"], observed=obs, ax=a, lang=lang,
                title=header("gdp_real_yoy_ytd", lang))
     plot_paths(frames, ["digital_core_real_yoy", "digital_core_real_yoy_ytd"], observed=obs, ax=b, lang=lang,
@@ -59,14 +44,14 @@ def figures(results: Results, directory: Path, *, lang: str = DEFAULT_LANG) -> l
     save_figure(fig, directory / "gdp_growth.png")
     out.append("gdp_growth.png")
 
-    fig, (a, b) = figure(2)
+    fig, (a, b) = file_figure(2)
     plot_paths(frames, ["revenue_yoy_ytd"], observed=obs, ax=a, lang=lang, title=header("revenue_yoy_ytd", lang))
     plot_paths(frames, ["revenue_ytd"], observed=obs, ax=b, lang=lang, title=header("revenue_ytd", lang))
     save_figure(fig, directory / "revenue.png")
     out.append("revenue.png")
 
     levers = [n for n in LEVERS if f"{n}_gdp_real_yoy_ytd_pp" in q]
-    fig, (a, b) = figure(2)
+    fig, (a, b) = file_figure(2)
     plot_paths(frames, ["gap_rest", "gap_digital"], ax=a, lang=lang, title=title("gap_rest", "gap_digital"))
     plot_bars(q.loc[CALENDAR.report_start:, [f"{n}_gdp_real_yoy_ytd_pp" for n in levers]].rename(
         columns=lambda c: c.removesuffix("_gdp_real_yoy_ytd_pp")), levers, ax=b,
@@ -75,9 +60,6 @@ def figures(results: Results, directory: Path, *, lang: str = DEFAULT_LANG) -> l
     save_figure(fig, directory / "levels_and_levers.png")
     out.append("levels_and_levers.png")
 
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
     return out
 
 

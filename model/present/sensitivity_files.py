@@ -13,7 +13,7 @@ import numpy as np
 from model.analysis.sensitivity import fingerprint
 from model.present.output import to_csv, write_dir_atomic
 from model.present.plotting import figure, save_figure
-from model.present.report import md_table
+from model.present.tables import md_table
 
 if TYPE_CHECKING:
     from model.analysis.results import Results
