@@ -434,9 +434,9 @@ class Comparison:
             return briefing.difference_fan(self, ax=ax, **kwargs)
         raise ValueError("kind must be 'waterfall', 'paths' or 'fan'")
 
-    def write(self, directory: str | Path) -> Path:
+    def write(self, directory: str | Path, *, lang: str | None = None) -> Path:
         """Write this comparison's files into ``directory`` atomically (see :func:`write_comparisons`)."""
-        return write_comparisons([self], directory)
+        return write_comparisons([self], directory, lang=lang)
 
     def __repr__(self) -> str:
         players = ", ".join(self.players) or "nothing"
@@ -589,15 +589,21 @@ def _checked(c: Comparison) -> Comparison:
     return c
 
 
-def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path) -> Path:
+def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path, *, lang: str | None = None) -> Path:
     """Write ``comparison.csv``, ``contributions.csv``, ``cost_effectiveness.csv``,
-    ``headline.csv``, ``report.md`` and figures for ``comparisons`` into ``directory``.
+    ``headline.csv``, ``report.md``, figures, ``comparison.xlsx`` and ``briefing.html`` for
+    ``comparisons`` into ``directory`` (labels in ``lang``: :mod:`model.present.labels`).
 
     The folder is built in a temporary sibling and swapped in when complete
     (:func:`model.present.output.write_dir_atomic`).
     """
     from model.present import briefing
+    from model.present.labels import check_lang
     from model.present.output import write_dir_atomic
+    from model.present.shareable import write_comparison_extras
+    from model.present.tables import comparison_table
+
+    lang = check_lang(lang, key="lang")
 
     comps = list(comparisons)
     if not comps:
@@ -610,12 +616,13 @@ def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path) 
         return pd.concat(full, ignore_index=True) if full else frames[0]
 
     def build(tmp: Path) -> None:
-        kw = {"index": False, "float_format": "%.6f"}
-        stacked([c.frame() for c in comps]).to_csv(tmp / "comparison.csv", **kw)
+        kw = {"index": False, "float_format": "%.6f", "encoding": "utf-8-sig"}  # a BOM for Excel
+        comparison_table(comps).to_csv(tmp / "comparison.csv", **kw)
         stacked([c.contributions() for c in comps]).to_csv(tmp / "contributions.csv", **kw)
         stacked([c.cost_effectiveness() for c in comps]).to_csv(tmp / "cost_effectiveness.csv", **kw)
         briefing.headline_table(comps).to_csv(tmp / "headline.csv", **kw)
-        names = briefing.figures(comps, tmp)
+        names = briefing.figures(comps, tmp, lang=lang)
         (tmp / "report.md").write_text(briefing.report(comps, names), encoding="utf-8")
+        write_comparison_extras(comps, tmp, names, lang=lang)
 
     return write_dir_atomic(Path(directory), build)

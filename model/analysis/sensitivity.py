@@ -251,10 +251,11 @@ class Sensitivity:
         lines += ["![tornado.png](tornado.png)", "", "All indices: `sobol.csv`.", ""]
         return "\n".join(lines)
 
-    def write(self, directory: str | Path) -> Path:
-        """Write ``sobol.csv``, ``tornado.png``, ``report.md`` and ``sensitivity.json`` into
-        ``directory`` atomically."""
+    def write(self, directory: str | Path, *, lang: str | None = None) -> Path:
+        """Write ``sobol.csv``, ``tornado.png``, ``report.md``, ``sensitivity.json`` and
+        ``sensitivity.xlsx`` (headers in ``lang``) into ``directory`` atomically."""
         from model.present.output import to_csv, write_dir_atomic
+        from model.present.shareable import write_sensitivity_workbook
 
         s = self.settings
 
@@ -262,6 +263,7 @@ class Sensitivity:
             to_csv(self.indices.set_index("output"), tmp / "sobol.csv", index_label="output")
             self.figure(tmp / "tornado.png")
             (tmp / "report.md").write_text(self.report(), encoding="utf-8")
+            write_sensitivity_workbook(self, tmp / "sensitivity.xlsx", lang=lang)
             meta = {
                 "fingerprint": self.fingerprint(),
                 "scenario": self.scenario.name,

@@ -797,6 +797,7 @@ class Draws:
         s = self.settings
         fmt = {"float_format": lambda x: f"{x:,.2f}", "index": False}
         probs = self.probabilities()[["event", "probability"]]
+        probs["probability"] = [f"{100 * p:.1f}%" for p in probs.probability]  # 99.5%, as in summary()
         return (
             f"<h4>Scenario {self.name}: {self.n:,} draws</h4>"
             f"<p>seed {s.seed}, scale {s.scale:g}; every draw re-calibrated to H1 2020; "
@@ -831,12 +832,12 @@ class Draws:
         return plot_paths(frames, [variable], observed=self.results.observed(),
                           ax=ax, title=title or f"{variable}: fan of {self.n:,} draws", band=band)
 
-    def write(self, directory: str | Path) -> Path:
+    def write(self, directory: str | Path, *, lang: str | None = None) -> Path:
         """Write the deterministic run's files and the fan's into ``directory`` atomically
-        (:func:`model.present.output.write_run`, :mod:`model.present.fans`)."""
+        (:func:`model.present.output.write_run`, :mod:`model.present.fans`), labelled in ``lang``."""
         from model.present.output import write_run
 
-        return write_run(self.results, Path(directory), draws=self)
+        return write_run(self.results, Path(directory), draws=self, lang=lang)
 
     def __repr__(self) -> str:
         return f"<Draws {self.name}: {self.n:,} draws to {self.scenario.horizon}, seed {self.settings.seed}>"

@@ -61,7 +61,9 @@ def params_from_args(sets: Sequence[str] | None) -> ParameterSet:
 
 
 def _scenario_paths(paths: Sequence[str]) -> list[Path]:
-    return [Path(p) for p in paths] if paths else [DEFAULT_SCENARIO]
+    from model.inputs.data import shipped
+
+    return [Path(p) for p in paths] if paths else [shipped(DEFAULT_SCENARIO)]
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -76,10 +78,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     params = params_from_args(args.set)
     runs = [run(s, params=params) for s in scenarios]  # compute everything before writing anything
     fans = draws_for(args, scenarios, params)  # Monte Carlo where asked for ([uncertainty] or --draws)
+    from model.present.output import write_run
+    from model.present.terminal import run_summary
+
     for r, d in zip(runs, fans, strict=True):
-        where = (d or r).write(Path(args.out) / r.name)
+        where = write_run(r, Path(args.out) / r.name, draws=d, lang=args.lang)
         if not args.quiet:
-            print(r.summary())
+            print(run_summary(r, args.lang))
             if d is not None:
                 print("\n" + d.summary())
             print(f"\nwrote {where}/\n")
@@ -93,8 +98,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     params = params_from_args(args.set)
     if args.scenario:
         params = load_scenario(args.scenario).apply(params)
+    from model.present.terminal import calibration_summary
+
     cal = calibrate(params)
-    print(cal.summary())
+    print(calibration_summary(cal, args.lang))
     return 0 if cal.ok else 1
 
 
@@ -179,7 +186,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_sensitivity_parser(sub)
     _COMMANDS["sensitivity"] = cmd_sensitivity
+    for p in sub.choices.values():  # every command: the language of labels, tables and figures
+        add_lang_option(p)
     return parser
+
+
+def add_lang_option(p: argparse.ArgumentParser) -> None:
+    """``--lang zh|en|bilingual`` (default ``zh``: the users read Chinese; see :mod:`model.present.labels`)."""
+    from model.present.labels import DEFAULT_LANG, LANGS, check_lang
+
+    p.add_argument("--lang", type=check_lang, default=DEFAULT_LANG, metavar="|".join(LANGS),
+                   help=f"language of figures, tables, workbook and briefing (default: {DEFAULT_LANG})")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -37,7 +37,9 @@ __all__ = ["FIRST_SCENARIO_QUARTER", "Scenario", "load_scenario"]
 FIRST_SCENARIO_QUARTER = pd.Period("2020Q3", freq="Q")
 """Scenario levers and shocks start here; H1 2020 is history."""
 LAST_HORIZON = pd.Period("2025Q4", freq="Q")
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+NAME_PATTERN = re.compile(r"^[^\W_][\w-]{0,63}$")
+"""A scenario's name, which names its results folder: letters (Chinese ones too, like 二次疫情),
+digits, ``_`` and ``-``; never a dot, a slash or a backslash, so no name leaves the results folder."""
 
 
 class _Table(BaseModel):

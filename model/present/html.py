@@ -29,10 +29,11 @@ from model.present.labels import (
 )
 
 if TYPE_CHECKING:
+    from model.analysis.comparison import Comparison
     from model.analysis.results import Results
     from model.analysis.uncertainty import Draws
 
-__all__ = ["figure_item", "font_subset", "render", "run_briefing", "table"]
+__all__ = ["comparison_briefing", "figure_item", "font_subset", "render", "run_briefing", "table"]
 
 DIGITS = {"亿元": 1, "亿元, 2019 prices": 1, "%": 2, "pp": 2, "% of trend": 2, "2019 = 1": 4, "share": 2}
 
@@ -178,4 +179,45 @@ def run_briefing(results: Results, directory: Path, figure_names: Sequence[str] 
         table(fit.rename(columns={"target": "variable"}), text("calibration", lang), lang=lang)]))
     title = f"{text('briefing_title', lang)}：{sc.name}" if lang != "en" else f"{text('briefing_title', lang)}: {sc.name}"
     meta = f"{sc.description} · {text('model_version', lang)} {__version__} · {sc.horizon}"
+    return render(title, meta, sections, lang=lang)
+
+
+def comparison_briefing(comparisons: Sequence[Comparison], directory: Path, figure_names: Sequence[str] = (), *,
+                        lang: str = DEFAULT_LANG) -> str:
+    """``briefing.html`` of a comparison: the headline against the baseline, and for each scenario
+    the differences quarter by quarter (亿元, %, and 环比 beside 同比), each measure's contribution
+    and cost-effectiveness, and the figures (embedded)."""
+    from model import __version__
+    from model.present.briefing import headline_table
+    from model.present.tables import comparison_table
+
+    base = comparisons[0].baseline
+    head = headline_table(comparisons)
+    head = head[[c for c in head.columns if not c.endswith(("p05", "p95"))]]
+    sections = [_section(text("headline", lang), tables=[table(head, text("headline", lang), lang=lang,
+                                                                 unit_column="unit")])]
+    shown = ["gdp_real_yoy_ytd", "gdp_real_yoy", "gdp_real_qoq", "gdp_ytd", "revenue_ytd", "revenue_yoy_ytd",
+             "revenue_qoq"]
+    for c in comparisons:
+        f = comparison_table([c])
+        f = f[f.period.str.contains("Q") & f.variable.isin(shown) & (f.period >= "2020Q3")]
+        f = f[["period", "variable", "value", "baseline", "difference", "difference_pct", "unit"]]
+        f = f.assign(order=f.variable.map({v: i for i, v in enumerate(shown)})).sort_values(["order", "period"])
+        contrib = c.contributions()
+        by_year = contrib[~contrib.period.str.contains("Q")][["period", "lever", "gdp_real_yoy_ytd_pp", "revenue_ytd"]]
+        ce = c.cost_effectiveness()
+        tables = [table(f.drop(columns="order"), text("comparison", lang), lang=lang, unit_column="unit"),
+                  table(by_year.rename(columns={"gdp_real_yoy_ytd_pp": "gdp_real_yoy_pp"}), text("contributions", lang),
+                        lang=lang)]
+        if not ce.empty:
+            tables.append(table(ce[["lever", "period", "amount", "fiscal_cost", "growth_pp", "cost_per_pp",
+                                    "revenue_from_growth"]], text("cost_effectiveness", lang), lang=lang))
+        own = [n for n in figure_names if n.endswith(f"_{c.name}.png")]
+        heading = f"{c.name}（{text('comparison', lang)}：{base.name}）" if lang != "en" else f"{c.name} against {base.name}"
+        sections.append(_section(heading, paragraphs=[c.scenario.scenario.description], tables=tables,
+                                 figures=[figure_item(Path(directory) / n, n) for n in own]))
+    overlays = [n for n in figure_names if n.startswith("overlay")]
+    sections.append(_section(text("figures", lang), figures=[figure_item(Path(directory) / n, n) for n in overlays]))
+    title = f"{text('briefing_title', lang)}：{text('comparison', lang)} {base.name}"
+    meta = f"{base.scenario.description} · {text('model_version', lang)} {__version__}"
     return render(title, meta, sections, lang=lang)
