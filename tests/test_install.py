@@ -20,7 +20,8 @@ def test_pip_install_then_hzmodel_run_from_another_folder(tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True, system_site_packages=False)
     py = env_dir / "bin" / "python"
-    # the dependencies are already in this interpreter's environment: let pip reuse them offline
+    # the dependencies are already in this interpreter's environment: reuse them (only the build
+    # backend, setuptools, is fetched by pip for its isolated build)
     site = next(p for p in sys.path if p.endswith("site-packages"))
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "MPLBACKEND": "Agg",
            "PYTHONPATH": ""}
@@ -35,7 +36,7 @@ def test_pip_install_then_hzmodel_run_from_another_folder(tmp_path):
             (build / f).write_bytes(src.read_bytes())
     (env_dir / "lib").joinpath(f"python{sys.version_info.major}.{sys.version_info.minor}", "site-packages",
                                "_deps.pth").write_text(site + "\n")
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", str(build)],
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(build)],
                    check=True, env=env, cwd=tmp_path)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -42,7 +42,7 @@ def fan_chart(draws: Draws, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | No
     draws, the median of the draws (dashed) distinct from the deterministic path (solid black), and
     the observed H1 2020 points as black dots, on a quarterly axis with its unit and the end of
     data marked."""
-    from model.present.plotting import end_of_data, figure
+    from model.present.plotting import end_of_data, figure, mark_2019
 
     if ax is None:
         _, ax = figure()
@@ -66,10 +66,11 @@ def fan_chart(draws: Draws, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | No
     ax.set_xticks(range(len(xs)))
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
+    mark_2019(ax, xs, [variable], lang=lang)
     end_of_data(ax, pos.get(str(LAST_OBSERVED), 0) + 0.5, lang=lang)
     ax.set_title(title or header(variable, lang), fontsize=10)
     ax.set_ylabel(unit(variable, lang))
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=4, frameon=False)  # clear of the data
     return ax
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["end_of_data", "figure", "plot_bars", "plot_paths"]
+__all__ = ["end_of_data", "figure", "mark_2019", "outturns_2019", "plot_bars", "plot_paths"]
 
 
 def _pyplot() -> ModuleType:
@@ -87,6 +87,7 @@ def plot_paths(
     ax.set_xticks(range(len(xs)))
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
+    mark_2019(ax, xs, columns, lang=lang)
     end_of_data(ax, pos.get(str(LAST_OBSERVED), 0) + 0.5, lang=lang)
     if title:
         ax.set_title(title, fontsize=10)
@@ -94,6 +95,38 @@ def plot_paths(
     ax.legend(fontsize=7)
     return ax
 
+
+
+YTD_OF_YEAR = {"gdp_ytd": "gdp", "gdp_real_yoy_ytd": "gdp_real_yoy", "revenue_ytd": "revenue",
+               "revenue_yoy_ytd": "revenue_yoy", "digital_core_real_yoy_ytd": "digital_core_real_yoy"}
+"""Year-to-date variables whose fourth-quarter value is a published calendar-year figure."""
+
+
+def outturns_2019(columns: Sequence[str]) -> dict[str, float]:
+    """The published 2019 figures (``data/observations.csv``) that the 2019Q4 year-to-date value
+    of each of ``columns`` equals, by column."""
+    from model.inputs.data import DATA_DIR
+
+    obs = pd.read_csv(DATA_DIR / "observations.csv", dtype={"period": str})
+    obs = obs[(obs.region == "hangzhou") & (obs.period == "2019") & (obs.basis == "year")]
+    by_var = dict(zip(obs.variable, obs.value, strict=True))
+    return {c: float(by_var[YTD_OF_YEAR[c]]) for c in columns if YTD_OF_YEAR.get(c) in by_var}
+
+
+def mark_2019(ax: Axes, xs: Sequence[str], columns: Sequence[str], *, lang: str = DEFAULT_LANG) -> None:
+    """Shade the 2019 quarters as estimates (2019 quarterly figures are not published: the model
+    constructs them) and mark the published 2019 outturns at 2019Q4 as data (hollow diamonds)."""
+    q2019 = [i for i, p in enumerate(xs) if p.startswith("2019Q")]
+    if not q2019:
+        return
+    ax.axvspan(q2019[0] - 0.5, q2019[-1] + 0.5, color="0.93", zorder=0, label=text("estimate", lang))
+    if "2019Q4" in xs:
+        points = outturns_2019(columns)
+        for value in points.values():
+            ax.plot(xs.index("2019Q4"), value, "D", markerfacecolor="white", markeredgecolor="black",
+                    markersize=6, zorder=5)
+        if points:
+            ax.plot([], [], "D", markerfacecolor="white", markeredgecolor="black", label=text("observed_2019", lang))
 
 
 def end_of_data(ax: Axes, x: float, *, lang: str = DEFAULT_LANG) -> None:
