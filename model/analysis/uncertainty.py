@@ -818,19 +818,13 @@ class Draws:
             cols[f"revenue_yoy_{y}"] = self.values("revenue_yoy", y)
         return pd.DataFrame(cols, index=pd.RangeIndex(self.n, name="draw"))
 
-    def plot(self, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | None = None, title: str | None = None) -> Axes:
-        """Fan chart of a quarterly indicator: 5-95% and 25-75% bands, median, deterministic path
-        and the observed H1 2020 points."""
-        from model.present.plotting import plot_paths
+    def plot(self, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | None = None, title: str | None = None,
+             lang: str | None = None) -> Axes:
+        """Fan chart of a quarterly indicator (:func:`model.present.fans.fan_chart`): graded 30, 60
+        and 90% bands, the median of the draws, the deterministic path and the observed points."""
+        from model.present.fans import fan_chart
 
-        f = self.fan(quarterly=(variable,), annual=())
-        f.index = pd.PeriodIndex(f.period, freq="Q")
-        median = pd.DataFrame({variable: f.p50})
-        point = self.results.quarterly[[variable]]
-        band = {"5-95%": (f.p05, f.p95), "25-75%": (f.p25, f.p75)}
-        frames = {"deterministic": point, "median of draws": median}
-        return plot_paths(frames, [variable], observed=self.results.observed(),
-                          ax=ax, title=title or f"{variable}: fan of {self.n:,} draws", band=band)
+        return fan_chart(self, variable, ax=ax, title=title, **({"lang": lang} if lang else {}))
 
     def write(self, directory: str | Path, *, lang: str | None = None) -> Path:
         """Write the deterministic run's files and the fan's into ``directory`` atomically

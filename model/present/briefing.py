@@ -20,7 +20,16 @@ from model.analysis.attribution import PARAMETERS, SHOCKS
 from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES
 from model.core.levers import REGISTRY as LEVERS
 from model.inputs.data import LAST_OBSERVED
-from model.present.labels import DEFAULT_LANG, header, label, lever_name, text, unit
+from model.present.labels import (
+    DEFAULT_LANG,
+    header,
+    label,
+    lever_name,
+    text,
+    unit,
+    unit_of,
+    unit_text,
+)
 from model.present.report import md_table
 
 if TYPE_CHECKING:
@@ -396,7 +405,7 @@ def waterfall(c: Comparison, *, years: Sequence[int] | None = None, lang: str = 
 
 
 def difference_fan(c: Comparison, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | None = None,
-                   title: str | None = None) -> Axes:
+                   title: str | None = None, lang: str = DEFAULT_LANG) -> Axes:
     """The difference ``scenario - baseline`` in a quarterly ``variable`` with its 50% and 90%
     Monte Carlo ranges (needs :attr:`Comparison.ranges`)."""
     from model.present.plotting import plot_paths
@@ -408,11 +417,13 @@ def difference_fan(c: Comparison, variable: str = "gdp_real_yoy_ytd", *, ax: Axe
     if f.empty or f.difference_p05.isna().all():
         raise ValueError(f"no ranges of the quarterly variable {variable!r}")
     f.index = pd.PeriodIndex(f.period, freq="Q")
-    band = {"90% range": (f.difference_p05, f.difference_p95), "50% range": (f.difference_p25, f.difference_p75)}
-    frames = {"deterministic": pd.DataFrame({variable: f.difference}),
-              "median of draws": pd.DataFrame({variable: f.difference_p50})}
-    return plot_paths(frames, [variable], ax=ax, band=band,
-                      title=title or f"{c.name} - {c.baseline.name}: {variable}")
+    band = {text("band", lang, p=90): (f.difference_p05, f.difference_p95),
+            text("band", lang, p=50): (f.difference_p25, f.difference_p75)}
+    frames = {text("deterministic", lang): pd.DataFrame({variable: f.difference}),
+              text("median", lang): pd.DataFrame({variable: f.difference_p50})}
+    return plot_paths(frames, [variable], ax=ax, band=band, lang=lang,
+                      ylabel=unit_text("pp", lang) if unit_of(variable) == "%" else None,  # a difference of rates
+                      title=title or f"{c.name} - {c.baseline.name}: {header(variable, lang)}")
 
 
 def figures(comparisons: Sequence[Comparison], directory: Path, *, lang: str = DEFAULT_LANG) -> list[str]:
@@ -451,8 +462,8 @@ def figures(comparisons: Sequence[Comparison], directory: Path, *, lang: str = D
         out.append(f"contributions_{c.name}.png")
         if c.ranges is not None:
             fig, (a, b) = figure(2)
-            difference_fan(c, "gdp_real_yoy_ytd", ax=a, title=f"{c.name} - {c.baseline.name}: real growth YTD (pp)")
-            difference_fan(c, "revenue_ytd", ax=b, title=f"{c.name} - {c.baseline.name}: revenue YTD (100m yuan)")
+            difference_fan(c, "gdp_real_yoy_ytd", ax=a, lang=lang)
+            difference_fan(c, "revenue_ytd", ax=b, lang=lang)
             fig.tight_layout()
             fig.savefig(directory / f"fan_difference_{c.name}.png", dpi=110)
             out.append(f"fan_difference_{c.name}.png")
