@@ -421,9 +421,9 @@ def difference_fan(c: Comparison, variable: str = "gdp_real_yoy_ytd", *, ax: Axe
             text("band", lang, p=50): (f.difference_p25, f.difference_p75)}
     frames = {text("deterministic", lang): pd.DataFrame({variable: f.difference}),
               text("median", lang): pd.DataFrame({variable: f.difference_p50})}
-    return plot_paths(frames, [variable], ax=ax, band=band, lang=lang,
-                      ylabel=unit_text("pp", lang) if unit_of(variable) == "%" else None,  # a difference of rates
-                      title=title or f"{c.name} - {c.baseline.name}: {header(variable, lang)}")
+    shown = unit_text("pp" if unit_of(variable) == "%" else unit_of(variable), lang)  # a difference of rates: pp
+    return plot_paths(frames, [variable], ax=ax, band=band, lang=lang, ylabel=shown,
+                      title=title or f"{c.name} - {c.baseline.name}: {label(variable, lang)} ({shown})")
 
 
 def figures(comparisons: Sequence[Comparison], directory: Path, *, lang: str = DEFAULT_LANG) -> list[str]:

@@ -182,6 +182,28 @@ def run_briefing(results: Results, directory: Path, figure_names: Sequence[str] 
     return render(title, meta, sections, lang=lang)
 
 
+_WIDE = (("gdp_real_yoy_ytd", "difference"), ("gdp_real_yoy", "difference"), ("gdp_real_qoq", "difference"),
+         ("gdp_ytd", "difference"), ("gdp_ytd", "difference_pct"), ("revenue_ytd", "difference"),
+         ("revenue_ytd", "difference_pct"), ("revenue_yoy_ytd", "difference"), ("revenue_qoq", "difference"))
+"""The differences the comparison briefing shows, one column each, quarter by quarter."""
+
+
+def _differences_by_quarter(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row a quarter from 2020Q3, one column a difference of :data:`_WIDE`: 累计 and 同比 and
+    环比 growth side by side in pp, levels in 亿元 and in %."""
+    q = frame[frame.period.str.contains("Q") & (frame.period >= "2020Q3")]
+    cols = {}
+    for var, kind in _WIDE:
+        rows = q[q.variable == var].set_index("period")
+        if rows.empty:
+            continue
+        rate = rows.unit.iloc[0] == "%"
+        shown = "%" if kind == "difference_pct" else ("pp" if rate else rows.unit.iloc[0])
+        name = f"{label(var, lang)}（{unit_text(shown, lang)}）" if lang != "en" else f"{label(var, lang)} ({unit_text(shown, lang)})"
+        cols[name] = rows[kind]
+    return pd.DataFrame(cols).rename_axis("period")
+
+
 def comparison_briefing(comparisons: Sequence[Comparison], directory: Path, figure_names: Sequence[str] = (), *,
                         lang: str = DEFAULT_LANG) -> str:
     """``briefing.html`` of a comparison: the headline against the baseline, and for each scenario
@@ -196,17 +218,13 @@ def comparison_briefing(comparisons: Sequence[Comparison], directory: Path, figu
     head = head[[c for c in head.columns if not c.endswith(("p05", "p95"))]]
     sections = [_section(text("headline", lang), tables=[table(head, text("headline", lang), lang=lang,
                                                                  unit_column="unit")])]
-    shown = ["gdp_real_yoy_ytd", "gdp_real_yoy", "gdp_real_qoq", "gdp_ytd", "revenue_ytd", "revenue_yoy_ytd",
-             "revenue_qoq"]
     for c in comparisons:
-        f = comparison_table([c])
-        f = f[f.period.str.contains("Q") & f.variable.isin(shown) & (f.period >= "2020Q3")]
-        f = f[["period", "variable", "value", "baseline", "difference", "difference_pct", "unit"]]
-        f = f.assign(order=f.variable.map({v: i for i, v in enumerate(shown)})).sort_values(["order", "period"])
+        wide = _differences_by_quarter(comparison_table([c]), lang)
         contrib = c.contributions()
         by_year = contrib[~contrib.period.str.contains("Q")][["period", "lever", "gdp_real_yoy_ytd_pp", "revenue_ytd"]]
         ce = c.cost_effectiveness()
-        tables = [table(f.drop(columns="order"), text("comparison", lang), lang=lang, unit_column="unit"),
+        tables = [table(wide, text("comparison", lang) + (" (scenario - baseline)" if lang == "en" else "（情景减基准）"),
+                        lang=lang),
                   table(by_year.rename(columns={"gdp_real_yoy_ytd_pp": "gdp_real_yoy_pp"}), text("contributions", lang),
                         lang=lang)]
         if not ce.empty:
