@@ -95,11 +95,14 @@ def font_subset(chars: str) -> str:
     options.name_IDs = ["*"]
     options.hinting = False
     font = subset.load_font(str(cjk_font_path()), options)
-    sub = subset.Subsetter(options)
-    sub.populate(text=chars)
-    sub.subset(font)
-    buf = io.BytesIO()
-    font.save(buf)
+    try:
+        sub = subset.Subsetter(options)
+        sub.populate(text=chars)
+        sub.subset(font)
+        buf = io.BytesIO()
+        font.save(buf)
+    finally:
+        font.close()  # the font file stays open until closed (fontTools reads it lazily)
     return "data:font/otf;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
