@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.core.calendar import CALENDAR
 from model.core.errors import UserError
 from model.core.periods import parse_period
 
@@ -57,7 +58,8 @@ def _data_dir() -> Path:
 DATA_DIR = _data_dir()
 """The folder of ``observations.csv`` and ``levers_h1.csv``: ``data/`` of the source checkout, or
 its copy ``model/data/`` in an installed package (:mod:`importlib.resources`)."""
-LAST_OBSERVED = pd.Period("2020Q2", freq="Q")
+LAST_OBSERVED = CALENDAR.last_observed
+"""The last quarter with data (:mod:`model.core.calendar`)."""
 
 _REGIONS = ("hangzhou", "zhejiang", "china")
 _UNITS = {"亿元", "%"}

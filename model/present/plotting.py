@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from model.inputs.data import LAST_OBSERVED
+from model.core.calendar import CALENDAR
 from model.present.labels import DEFAULT_LANG, text, unit
 from model.present.labels import label as label_of
 
@@ -88,7 +88,7 @@ def plot_paths(
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
     mark_2019(ax, xs, columns, lang=lang)
-    end_of_data(ax, pos.get(str(LAST_OBSERVED), 0) + 0.5, lang=lang)
+    end_of_data(ax, pos.get(str(CALENDAR.last_observed), 0) + 0.5, lang=lang)
     if title:
         ax.set_title(title, fontsize=10)
     ax.set_ylabel(ylabel or unit(columns[0], lang))
