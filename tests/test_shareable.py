@@ -44,6 +44,7 @@ def test_a_chinese_figure_renders_with_no_missing_glyph():
         font_manager.findfont("Noto Sans CJK SC", fallback_to_default=False).endswith(".otf")
 
 
+@pytest.mark.slow  # a full write (figures, workbook, briefing)
 def test_the_workbook_has_chinese_headers_units_formats_frozen_rows_and_inputs(written):
     wb = openpyxl.load_workbook(written / "results.xlsx")
     assert wb.sheetnames == ["季度", "年度", "情景设定", "数据来源"]
@@ -70,11 +71,16 @@ def test_the_workbook_has_chinese_headers_units_formats_frozen_rows_and_inputs(w
     assert all(r[col_source] for r in src[1:])  # every number carries its source
 
 
-def test_csvs_have_a_bom_so_excel_reads_them_as_utf8(written):
-    raw = (written / "quarterly.csv").read_bytes()
+def test_csvs_have_a_bom_so_excel_reads_them_as_utf8(plan, tmp_path):
+    from model.present.output import to_csv
+
+    to_csv(plan.quarterly, tmp_path / "q.csv", index_label="period")
+    raw = (tmp_path / "q.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfperiod,")
+    assert raw.decode("utf-8-sig").splitlines()[1].startswith("2019Q1,")
 
 
+@pytest.mark.slow  # a full write (figures, workbook, briefing)
 def test_the_briefing_is_one_file_with_embedded_figures_and_font(written):
     html = (written / "briefing.html").read_text(encoding="utf-8")
     assert '<html lang="zh-CN">' in html and "@page { size: A4" in html
@@ -87,6 +93,7 @@ def test_the_briefing_is_one_file_with_embedded_figures_and_font(written):
     assert "地区生产总值累计同比增速（可比价）" in html and "2020年全市地区生产总值" in html
 
 
+@pytest.mark.slow  # a full write (figures, workbook, briefing)
 def test_a_comparison_writes_a_workbook_and_briefing_with_differences_in_yuan_percent_and_qoq(tmp_path):
     c = compare(run("scenarios/h2_plan.toml"), run("scenarios/baseline.toml"))
     out = c.write(tmp_path / "cmp", lang="bilingual")
@@ -112,6 +119,7 @@ def test_a_comparison_writes_a_workbook_and_briefing_with_differences_in_yuan_pe
     assert html.count('<img src="data:image/png;base64,') >= 3 and "环比" in html
 
 
+@pytest.mark.slow  # a full write (figures, workbook, briefing)
 def test_a_chinese_scenario_name_runs_into_its_own_folder(tmp_path):
     sc = tmp_path / "二次疫情.toml"
     sc.write_text('description = "第二波疫情"\nhorizon = "2021Q4"\n', encoding="utf-8")
