@@ -12,9 +12,9 @@ import numpy as np
 from harness import case
 
 import model
-from model.core.parameters import default_params
 from model.core.simulate import as_theta, simulate
 from model.fitting.calibration import calibrate
+from model.inputs.registry import default_params
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = model.load_scenario(ROOT / "scenarios" / "h2_plan.toml")

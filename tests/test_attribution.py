@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import SHIPPED_SCENARIOS
 
 import model
 import model.analysis.attribution as attribution
@@ -14,7 +15,7 @@ from model.analysis.attribution import PARAMETERS, SHOCKS, attribute, coalitions
 from model.analysis.comparison import compare
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))
+SCENARIOS = SHIPPED_SCENARIOS
 LEVER_NAMES = ("tax_fee_relief", "major_projects", "consumption_events")
 
 

@@ -13,6 +13,7 @@ import model.present.briefing
 from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES, RANGE_COLUMNS, compare
 from model.analysis.uncertainty import difference_fan
 from model.cli import main
+from model.present.comparisons import plot_comparison
 
 H2 = "scenarios/h2_plan.toml"
 BASE = "scenarios/baseline.toml"
@@ -142,10 +143,10 @@ def test_api_errors_and_the_fan_plot(plan, base):
     other = model.run(H2, params=model.default_params().replace(tax_buoyancy=1.2))
     with pytest.raises(ValueError, match="same params="):
         compare(other, base, draws=20, seed=1, progress=False)  # the draws would start elsewhere
-    ax = plan.plot("fan")
+    ax = plot_comparison(plan, "fan")
     assert len(ax.get_lines()) >= 2 and len(ax.collections) >= 2  # two lines, two bands
     with pytest.raises(ValueError, match="no ranges"):
-        compare(model.run(H2), base).plot("fan")
+        plot_comparison(compare(model.run(H2), base), "fan")
     with pytest.raises(ValueError):
         plan.with_ranges(pd.DataFrame({"variable": ["gdp"]}))
     assert plan.with_ranges(None).ranges is None

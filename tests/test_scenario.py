@@ -4,12 +4,13 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SHIPPED_SCENARIOS
 
 import model
 from model.core.errors import UserError
 from model.inputs.scenario import Scenario, load_scenario
 
-SCENARIOS = sorted(Path("scenarios").glob("*.toml"))
+SCENARIOS = SHIPPED_SCENARIOS
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)

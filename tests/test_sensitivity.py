@@ -11,6 +11,7 @@ from model.analysis.sensitivity import sobol
 from model.cli import main
 from model.core.parameters import Prior
 from model.inputs.scenario import UncertaintyTable, load_scenario
+from model.present.sensitivity_files import sensitivity_report
 
 H2 = "scenarios/h2_plan.toml"
 RECOVERY_OR_TREND = {"trend", "shock_rest_decay", "shock_rest_persistent", "shock_persistent_decay",
@@ -138,7 +139,7 @@ def test_sensitivity_verbs(sens):
     text = sens.summary()
     assert "Real GDP growth in 2020" in text and "Budget revenue growth in 2020" in text
     assert sens.to_frame().equals(sens.indices)
-    assert "## Real GDP growth in 2020" in sens.report()
+    assert "## Real GDP growth in 2020" in sensitivity_report(sens)
     ax = sens.plot("revenue_yoy@2020")
     assert "revenue" in ax.get_title().lower()
     import matplotlib.pyplot as plt

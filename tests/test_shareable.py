@@ -96,7 +96,9 @@ def test_the_briefing_is_one_file_with_embedded_figures_and_font(written):
 @pytest.mark.slow  # a full write (figures, workbook, briefing)
 def test_a_comparison_writes_a_workbook_and_briefing_with_differences_in_yuan_percent_and_qoq(tmp_path):
     c = compare(run("scenarios/h2_plan.toml"), run("scenarios/baseline.toml"))
-    out = c.write(tmp_path / "cmp", lang="bilingual")
+    from model.present.comparisons import write_comparison
+
+    out = write_comparison(c, tmp_path / "cmp", lang="bilingual")
     wb = openpyxl.load_workbook(out / "comparison.xlsx")
     assert wb.sheetnames[:4] == ["主要指标 - Headline", "与基准比较 - Against the baseline",
                                  "贡献分解 - Contributions", "成本效益 - Cost-effectiveness"]  # "/" is not allowed

@@ -24,11 +24,10 @@ Ranges made elsewhere (e.g. by :func:`model.analysis.uncertainty.difference_fan`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -43,7 +42,6 @@ from model.core.periods import last_complete_year, parse_period
 from model.inputs.scenario import Scenario
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
     from model.analysis.uncertainty import Draws
     from model.core.parameters import ParameterSet
@@ -56,7 +54,6 @@ __all__ = [
     "RANGE_CONTRIBUTIONS",
     "Comparison",
     "compare",
-    "write_comparisons",
 ]
 
 DEFAULT_BASELINE = Path("scenarios/baseline.toml")
@@ -420,25 +417,6 @@ class Comparison:
                       ce[cols].to_string(index=False, float_format=f2)]
         return "\n".join(lines)
 
-    def plot(self, kind: str = "waterfall", *, ax: Axes | None = None, **kwargs: Any) -> Any:
-        """``waterfall`` (baseline to scenario by player, 2020 and 2021; returns the figure),
-        ``paths`` (real growth year to date of both runs; returns the axes) or ``fan`` (the
-        difference in real growth year to date with its 50% and 90% ranges; needs ranges;
-        ``variable=`` another quarterly variable; returns the axes)."""
-        from model.present import briefing
-
-        if kind == "waterfall":
-            return briefing.waterfall(self, **kwargs)
-        if kind == "paths":
-            return briefing.overlay([self], "gdp_real_yoy_ytd", ax=ax, **kwargs)
-        if kind == "fan":
-            return briefing.difference_fan(self, ax=ax, **kwargs)
-        raise ValueError("kind must be 'waterfall', 'paths' or 'fan'")
-
-    def write(self, directory: str | Path, *, lang: str | None = None) -> Path:
-        """Write this comparison's files into ``directory`` atomically (see :func:`write_comparisons`)."""
-        return write_comparisons([self], directory, lang=lang)
-
     def __repr__(self) -> str:
         players = ", ".join(self.players) or "nothing"
         return f"<Comparison {self.name} against {self.baseline.name}: {players} differ>"
@@ -585,42 +563,3 @@ def _checked(c: Comparison) -> Comparison:
                 raise RuntimeError(f"the attribution does not reproduce run {res.name!r} ({var}); "
                                    "the run has inputs the attribution batch lacks")
     return c
-
-
-def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path, *, lang: str | None = None) -> Path:
-    """Write ``comparison.csv``, ``contributions.csv``, ``cost_effectiveness.csv``,
-    ``headline.csv``, ``report.md``, figures, ``comparison.xlsx`` and ``briefing.html`` for
-    ``comparisons`` into ``directory`` (labels in ``lang``: :mod:`model.present.labels`).
-
-    The folder is built in a temporary sibling and swapped in when complete
-    (:func:`model.present.output.write_dir_atomic`).
-    """
-    from model.present import briefing
-    from model.present.labels import check_lang
-    from model.present.output import write_dir_atomic
-    from model.present.shareable import write_comparison_extras
-    from model.present.tables import comparison_table
-
-    lang = check_lang(lang, key="lang")
-
-    comps = list(comparisons)
-    if not comps:
-        raise ValueError("nothing to write: no comparisons")
-    if len({c.baseline.name for c in comps}) > 1:
-        raise ValueError("comparisons written together must share one baseline")
-
-    def stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
-        full = [f for f in frames if not f.empty]
-        return pd.concat(full, ignore_index=True) if full else frames[0]
-
-    def build(tmp: Path) -> None:
-        kw = {"index": False, "float_format": "%.6f", "encoding": "utf-8-sig"}  # a BOM for Excel
-        comparison_table(comps).to_csv(tmp / "comparison.csv", **kw)
-        stacked([c.contributions() for c in comps]).to_csv(tmp / "contributions.csv", **kw)
-        stacked([c.cost_effectiveness() for c in comps]).to_csv(tmp / "cost_effectiveness.csv", **kw)
-        briefing.headline_table(comps).to_csv(tmp / "headline.csv", **kw)
-        names = briefing.figures(comps, tmp, lang=lang)
-        (tmp / "report.md").write_text(briefing.report(comps, names), encoding="utf-8")
-        write_comparison_extras(comps, tmp, names, lang=lang)
-
-    return write_dir_atomic(Path(directory), build)

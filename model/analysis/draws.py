@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -258,13 +257,6 @@ class Draws:
         from model.present.fans import fan_chart
 
         return fan_chart(self, variable, ax=ax, title=title, **({"lang": lang} if lang else {}))
-
-    def write(self, directory: str | Path, *, lang: str | None = None) -> Path:
-        """Write the deterministic run's files and the fan's into ``directory`` atomically
-        (:func:`model.present.output.write_run`, :mod:`model.present.fans`), labelled in ``lang``."""
-        from model.present.output import write_run
-
-        return write_run(self.results, Path(directory), draws=self, lang=lang)
 
     def __repr__(self) -> str:
         return f"<Draws {self.name}: {self.n:,} draws to {self.scenario.horizon}, seed {self.settings.seed}>"

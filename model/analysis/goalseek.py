@@ -266,6 +266,8 @@ class Solution:
     method: str
     evaluations: int
     bounds: tuple[float, float]
+    history: Results | None = None
+    """The run with no measures after 2020 H1 (only the history): costs are net of it."""
 
     def table(self) -> pd.DataFrame:
         """One row a target: ``target, value, achieved, error``."""
@@ -288,16 +290,26 @@ class Solution:
         return pd.DataFrame(rows)
 
     def cost(self) -> pd.DataFrame:
-        """Fiscal cost to the general public budget of every lever, by year: before, after, change (亿元)."""
+        """Fiscal cost to the general public budget of every lever's measures from 2020Q3, by year:
+        before, after, change (亿元), and the quarters covered (``period``).
+
+        Net of the H1 2020 history (:attr:`history`), so ``cost_after`` is what ``compare``
+        reports as the lever's ``fiscal_cost`` against the baseline for the solved scenario.
+        """
         a, b = self.results.annual, self.original.annual
+        h = self.history.annual if self.history is not None else None
+        last = parse_period(self.results.scenario.horizon)
         rows = []
         for lever in LEVERS:
             col = f"{lever}_cost"
             if col not in a:
                 continue
             for year in a.index[a.index >= FIRST_SCENARIO_QUARTER.year]:
-                rows.append({"lever": lever, "year": int(year), "cost_before": b.loc[year, col],
-                             "cost_after": a.loc[year, col], "change": a.loc[year, col] - b.loc[year, col]})
+                net = h.loc[year, col] if h is not None else 0.0
+                first = max(FIRST_SCENARIO_QUARTER, parse_period(f"{year}Q1"))
+                rows.append({"lever": lever, "year": int(year), "period": f"{first}-{min(last, parse_period(f'{year}Q4'))}",
+                             "cost_before": b.loc[year, col] - net, "cost_after": a.loc[year, col] - net,
+                             "change": a.loc[year, col] - b.loc[year, col]})
         return pd.DataFrame(rows)
 
     def _repr_html_(self) -> str:
@@ -322,14 +334,15 @@ class Solution:
                 "",
                 self.table().to_string(index=False, float_format=f2),
                 "",
-                "Fiscal cost to the general public budget (亿元)",
+                "Fiscal cost to the general public budget of the measures from 2020Q3 (亿元; net of the "
+                "H1 2020 history, as in compare)",
                 cost.to_string(index=False, float_format=lambda x: f"{x:,.2f}"),
             ]
         )
 
     def header(self) -> str:
         """The comment block written at the top of the solved TOML file."""
-        from model import __version__
+        from model.core.version import __version__
 
         src = self.original.scenario.path or self.original.name
         factors = ", ".join(f"{i.label} x {f:.6g}" for i, f in zip(self.instruments, self.factors, strict=True))
@@ -343,9 +356,11 @@ class Solution:
             f"Reproduce with: python -m model run <this file>"
         )
 
-    def save(self, path: str | Path) -> Path:
-        """Write the solved scenario as a standalone TOML file (atomically); return the path."""
-        return self.scenario.save(path, header=self.header())
+    def save(self, path: str | Path, *, overwrite: bool = True) -> Path:
+        """Write the solved scenario as a standalone TOML file (atomically); return the path.
+
+        With ``overwrite=False`` an existing ``path`` is an error (:meth:`Scenario.save`)."""
+        return self.scenario.save(path, header=self.header(), overwrite=overwrite)
 
 
 def _amount(scenario: Scenario, lever: str) -> float:
@@ -526,4 +541,6 @@ def solve(
     )
     if not np.all(np.abs(np.array(achieved) - goal) <= tol):  # pragma: no cover - an internal invariant
         raise RuntimeError(f"the solved scenario misses its targets when run: {achieved} against {goal}")
-    return Solution(solved, results, original, ins, tgs, tuple(float(f) for f in x), achieved, method, evals, (lo, hi))
+    history = run(sc.without_levers(), params=params)
+    return Solution(solved, results, original, ins, tgs, tuple(float(f) for f in x), achieved, method, evals, (lo, hi),
+                    history)

@@ -30,7 +30,6 @@ deterministic given its seed.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -44,13 +43,14 @@ from model.analysis.results import Results, run
 from model.analysis.sampling import _Sampler, draw_innovations, forecast_gap
 from model.core.errors import UserError
 from model.core.parameters import ParameterSet
+from model.core.progress import progress_bar
 from model.core.simulate import simulate
 from model.fitting.calibration import recalibrate, solved_per_draw
 from model.inputs.scenario import MAX_DRAWS, Scenario, UncertaintyTable, load_scenario
 from model.inputs.thresholds import DEFAULT_THRESHOLDS, check_threshold
 from model.inputs.uncertainty_settings import Origins
 
-__all__ = ["difference_fan", "paired_draws", "progress_bar", "simulate_draws"]
+__all__ = ["difference_fan", "paired_draws", "simulate_draws"]
 
 MAX_ROUNDS = 50
 """Most rounds of redrawing the draws that cannot meet the H1 2020 targets."""
@@ -71,15 +71,6 @@ def _settings(scenario: Scenario, **overrides: Any) -> UncertaintyTable:
     if "thresholds" in changes:
         changes["thresholds"] = tuple(changes["thresholds"])
     return base.model_copy(update=changes)
-
-
-def progress_bar(total: int, desc: str, enabled: bool | None) -> Any:
-    """A tqdm bar on stderr, by default only when it is a terminal, and only once the work has
-    taken half a second."""
-    from tqdm.auto import tqdm
-
-    show = sys.stderr.isatty() if enabled is None else enabled
-    return tqdm(total=total, desc=desc, unit="draw", disable=not show, delay=0.5, leave=False)
 
 
 def _draw_and_solve(

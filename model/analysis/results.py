@@ -129,13 +129,6 @@ class Results:
         obs = self.observed() if observed else None
         return plot_paths({self.name: self.quarterly}, cols, observed=obs, ax=ax, **kwargs)
 
-    def write(self, directory: str | Path, *, lang: str | None = None) -> Path:
-        """Write this run's files into ``directory`` atomically (see :mod:`model.present.output`);
-        ``lang`` (``zh``, ``en`` or ``bilingual``; default ``zh``) labels figures, workbook, briefing."""
-        from model.present.output import write_run
-
-        return write_run(self, Path(directory), lang=lang)
-
     def compare(self, other: Results) -> Comparison:
         """This run against ``other`` (the baseline): differences, Shapley contributions of each
         measure, cost-effectiveness (see :func:`model.analysis.comparison.compare`)."""

@@ -7,6 +7,8 @@ A user's mistake (a scenario file, an argument, a parameter) ends in one line on
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +26,7 @@ from model.cli.uncertainty import (
 from model.core.errors import UserError
 
 if TYPE_CHECKING:
+    from model.analysis.results import Results
     from model.core.parameters import ParameterSet
 
 __all__ = ["main"]
@@ -45,9 +48,37 @@ def _scenario_paths(paths: Sequence[str]) -> list[Path]:
     return [Path(p) for p in paths] if paths else [shipped(DEFAULT_SCENARIO)]
 
 
+def check_calibration(results: Results, *, accept: bool) -> None:
+    """Refuse a run whose calibration misses its H1 2020 targets, unless ``accept``.
+
+    Raises
+    ------
+    UserError
+        ``<file>: calibration: misses the H1 2020 targets ... with ... fixed; ...``.
+    """
+    cal = results.calibration
+    if cal.ok or accept:
+        return
+    miss = cal.fit[~cal.fit.within]
+    targets = ", ".join(f"{r.target}@{r.period} (off by {r.error:+.3g} {r.unit}, tolerance {r.tolerance:g})"
+                        for r in miss.itertuples())
+    p = results.params
+    fixed = ", ".join(f"{n} = {p[n]:g}" for n in sorted(p.fixed)) or "no parameter"
+    raise UserError(f"misses the H1 2020 targets {targets} with {fixed} fixed; change the fixed values "
+                    "or pass --accept-calibration-miss", file=results.scenario.path or results.name,
+                    key="calibration")
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The command as typed, for the record in ``summary.json`` and ``report.md``."""
+    return " ".join(["python -m model", *(shlex.quote(a) for a in getattr(args, "argv", []))])
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
+    from model.present.output import write_run
+    from model.present.terminal import run_summary
 
     scenarios = [load_scenario(p) for p in _scenario_paths(args.scenarios)]
     names = [s.name for s in scenarios]
@@ -56,12 +87,18 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise UserError(f"two scenarios are named {sorted(dup)[0]!r}; results would collide", key="name")
     params = params_from_args(args.set)
     runs = [run(s, params=params) for s in scenarios]  # compute everything before writing anything
+    for r in runs:
+        check_calibration(r, accept=args.accept_calibration_miss)
     fans = draws_for(args, scenarios, params)  # Monte Carlo where asked for ([uncertainty] or --draws)
-    from model.present.output import write_run
-    from model.present.terminal import run_summary
-
+    inputs = {
+        "command": command_line(args),
+        "options": {"--set": list(args.set or []), "--draws": args.draws, "--seed": args.seed,
+                    "--threshold": list(args.threshold or []),
+                    "--accept-calibration-miss": args.accept_calibration_miss},
+        "calibration_miss_accepted": args.accept_calibration_miss,
+    }
     for r, d in zip(runs, fans, strict=True):
-        where = write_run(r, Path(args.out) / r.name, draws=d, lang=args.lang)
+        where = write_run(r, Path(args.out) / r.name, draws=d, inputs=inputs, lang=args.lang)
         if not args.quiet:
             print(run_summary(r, args.lang))
             if d is not None:
@@ -129,7 +166,7 @@ def params_markdown(params: ParameterSet) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m model", description="Hangzhou policy-scenario model (GDP and budget revenue, 2020-2021).")
-    from model import __version__
+    from model.core.version import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -140,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="results root; each scenario goes into DIR/<name>/ (default: results)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
+    p.add_argument("--accept-calibration-miss", action="store_true",
+                   help="write the results even if the calibration misses H1 2020 targets (the report says so)")
     add_run_options(p)  # --draws, --seed, --threshold
     _COMMANDS["run"] = cmd_run
 
@@ -178,13 +217,49 @@ def add_lang_option(p: argparse.ArgumentParser) -> None:
                    help=f"language of figures, tables, workbook and briefing (default: {DEFAULT_LANG})")
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit status."""
+EXIT_BROKEN_PIPE = 141
+"""Exit status when the reader of our output went away (``... | head``): 128 + SIGPIPE, what a
+shell reports for a program the signal ended."""
+
+
+def os_error_line(exc: OSError) -> str:
+    """The one line for an OS error a user caused: ``<file>: <reason>``."""
+    where = ": ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
+    why = exc.strerror or str(exc)
+    return f"{where}: {why}" if where else why
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the interpreter's last flush does not fail again."""
     try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status.
+
+    A user's mistake, including an OS error they caused (an unreadable file, a read-only or
+    impossible ``--out``), is one line on stderr and status 2; a closed pipe on stdout ends the
+    command quietly with status :data:`EXIT_BROKEN_PIPE`; Ctrl-C is one line and status 130.
+    """
+    try:
+        argv = list(sys.argv[1:] if argv is None else argv)
         args = build_parser().parse_args(argv)
-        return _COMMANDS[args.command](args)
+        args.argv = argv
+        code = _COMMANDS[args.command](args)
+        sys.stdout.flush()
+        return code
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except OSError as exc:
+        print(f"error: {os_error_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

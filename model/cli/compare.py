@@ -10,6 +10,8 @@
 ``python -m model solve SCENARIO.toml --target VAR@PERIOD=VALUE --instrument LEVER[.FIELD] ...``
     Scales the instruments to hit the targets and writes the solved scenario as a standalone TOML
     file (default ``results/solved/<name>_solved.toml``) that ``python -m model run`` reproduces.
+    An existing file is replaced only with ``--force``, and never the scenario being solved or a
+    shipped scenario.
 
 Every user mistake is one line on stderr and exit status 2, with nothing written.
 """
@@ -17,6 +19,7 @@ Every user mistake is one line on stderr and exit status 2, with nothing written
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from model.cli.common import params_from_args, parse_assignment, parse_draws, parse_seed
@@ -48,12 +51,39 @@ def _writable_dir(path: Path) -> Path:
     return path
 
 
+SHIPPED_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+"""The scenarios that come with the model; ``solve`` never writes over one of them."""
+
+
+def check_solve_out(out: Path, *, source: str | None, force: bool) -> None:
+    """Refuse a ``solve --out`` that would replace its own source, a shipped scenario, or (without
+    ``--force``) any existing file.
+
+    Raises
+    ------
+    UserError
+        ``--out: <file> is the scenario being solved; ...``, ``... is a shipped scenario; ...`` or
+        ``... exists; pass --force to replace it``.
+    """
+    try:
+        real = out.resolve()
+        if source is not None and real == Path(source).resolve():
+            raise UserError(f"{out} is the scenario being solved; choose another file", key="--out")
+        if real.parent == SHIPPED_SCENARIOS and real.exists():
+            raise UserError(f"{out} is a shipped scenario; choose another file", key="--out")
+    except (OSError, RuntimeError):
+        raise UserError(f"cannot write {out}: the path is unreadable or a symbolic link loop", key="--out") from None
+    if not force and os.path.lexists(out):
+        raise UserError(f"{out} exists; pass --force to replace it", key="--out")
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     """Handler of ``python -m model compare``."""
-    from model.analysis.comparison import DEFAULT_BASELINE, compare, write_comparisons
+    from model.analysis.comparison import DEFAULT_BASELINE, compare
     from model.analysis.results import run
     from model.inputs.data import shipped
     from model.inputs.scenario import load_scenario
+    from model.present.comparisons import write_comparisons
 
     draws, seed = args.draws, args.seed
     if seed is not None and draws is None:
@@ -102,8 +132,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
         raise UserError("expected a file name, found a directory", file=str(out), key="--out")
     if out.suffix != ".toml":
         raise UserError("expected a file name ending in .toml", file=str(out), key="--out")
+    check_solve_out(out, source=scenario.path, force=args.force)
     solution = solve(scenario, targets, args.instrument, bounds=bounds)
-    solution.save(out)
+    solution.save(out, overwrite=args.force)
     if not args.quiet:
         print(solution.summary())
         print(f"\nwrote {out}  (run it with: python -m model run {out})")
@@ -136,4 +167,6 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    help=f"solved scenario file (default: {DEFAULT_SOLVED_DIR}/<name>_solved.toml)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE",
                    help="override a parameter (written into the solved file)")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing --out file (never the scenario being solved or a shipped one)")
     p.add_argument("--quiet", action="store_true", help="print nothing")

@@ -179,10 +179,10 @@ class Parameter:
     def check(self, value: float, *, file: str | None = None, key: str | None = None) -> float:
         """Return ``value`` as a float, or raise :class:`UserError` if it is not admissible."""
         key = key or self.name
-        try:
-            x = float(value)
-        except (TypeError, ValueError):
-            raise UserError(f"expected a number, got {value!r}", file=file, key=key) from None
+        # as strict as a scenario file: true or "0.3" is not a number there, so not here either
+        if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+            raise UserError(f"expected a number, got {value!r}", file=file, key=key)
+        x = float(value)
         if not np.isfinite(x):
             raise UserError(f"expected a finite number, got {value!r}", file=file, key=key)
         lo, hi = self.bounds

@@ -13,15 +13,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import tomllib
 from dataclasses import replace
-from difflib import get_close_matches
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
-from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
+from pydantic import (
+    Field,
+    ValidationError,
+    create_model,
+    field_validator,
+    model_validator,
+)
 
 from model.core.blocks.shock import ShockSpec
 from model.core.calendar import CALENDAR
@@ -30,15 +37,27 @@ from model.core.levers import REGISTRY as LEVERS
 from model.core.levers.base import LeverConfig
 from model.core.parameters import ParameterSet
 from model.core.periods import Span, parse_period
+from model.inputs.files import MAX_SCENARIO_BYTES, read_limited
 from model.inputs.history import history_inputs
+from model.inputs.messages import one_line
 from model.inputs.registry import registry
-from model.inputs.tables import Table as _Table
+from model.inputs.tables import ShockTable, _Table
 from model.inputs.uncertainty_settings import MAX_DRAWS, PriorTable, UncertaintyTable
 
 if TYPE_CHECKING:
     from model.core.simulate import Inputs
 
-__all__ = ["FIRST_SCENARIO_QUARTER", "MAX_DRAWS", "PriorTable", "Scenario", "UncertaintyTable", "load_scenario"]
+__all__ = [
+    "FIRST_SCENARIO_QUARTER",
+    "MAX_DRAWS",
+    "MAX_SCENARIO_BYTES",
+    "PriorTable",
+    "Scenario",
+    "ShockTable",
+    "UncertaintyTable",
+    "load_scenario",
+    "read_limited",
+]
 
 FIRST_SCENARIO_QUARTER = CALENDAR.first_scenario
 """Scenario levers and shocks start here; H1 2020 is history (:mod:`model.core.calendar`)."""
@@ -47,25 +66,18 @@ NAME_PATTERN = re.compile(r"^[^\W_][\w-]{0,63}$")
 """A scenario's name, which names its results folder: letters (Chinese ones too, like 二次疫情),
 digits, ``_`` and ``-``; never a dot, a slash or a backslash, so no name leaves the results folder."""
 
+REFERENCE_QUARTERLY_GDP = 15373.0 / 4
+"""Hangzhou's average quarterly GDP in 2019, 亿元 (2019 GDP 15,373 亿元, Hangzhou Statistical
+Bulletin 2019; the ``gdp`` of ``data/``)."""
+MAX_QUARTERLY_AMOUNT_MULTIPLE = 2.0
+"""Largest amount a lever may inject in one quarter, as a multiple of :data:`REFERENCE_QUARTERLY_GDP`
+(about 7,700 亿元).
 
-class ShockTable(_Table):
-    """``[shocks.<name>]``: output lost against trend, from ``start``."""
-
-    start: str
-    """First quarter of the shock, like 2020Q4."""
-    depth: float = Field(ge=-50.0, le=60.0, allow_inf_nan=False)
-    """Percent of trend output lost in the first quarter (negative: a boost)."""
-    sector: Literal["digital", "rest", "both"] = "both"
-    decay: float = Field(default=0.5, ge=0.0, le=0.99, allow_inf_nan=False)
-    """Quarterly decay of the transitory part."""
-    persistent_share: float = Field(default=0.0, ge=0.0, le=1.0, allow_inf_nan=False)
-    """Share of the loss that decays only at ``shock_persistent_decay``."""
-    description: str = ""
-
-    @field_validator("start")
-    @classmethod
-    def _quarter(cls, v: str) -> str:
-        return str(parse_period(v))
+Reason: the largest measure on record, the 2020 H2 major-projects programme (4,643 亿元 over two
+quarters), is 0.6 of a quarter's GDP; twice a quarter's GDP in one quarter is beyond what a city
+budget and its banks could fund, and far outside the range where the model's linear transmission
+means anything.  Amounts above it (like ``total = 1e300``) are typing mistakes, not policies.
+"""
 
 
 Levers = create_model(  # type: ignore[call-overload]
@@ -96,6 +108,25 @@ class Scenario(_Table):
     """Path of the scenario this one inherits from, relative to its file (resolved on load)."""
     path: str | None = Field(default=None, exclude=True)
     """File the scenario was read from, if any."""
+
+    def __init__(self, **data: Any) -> None:
+        """Validate ``data`` exactly as :func:`load_scenario` validates a file's tables.
+
+        Raises
+        ------
+        UserError
+            One line naming the key and what was expected (not a pydantic ``ValidationError``).
+        """
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            path = data.get("path")
+            raise one_line(exc, path if isinstance(path, str) else None, Scenario) from None
+
+    @model_validator(mode="after")
+    def _checked(self) -> Scenario:
+        # the checks against the model (periods, bounds, amounts) run however the scenario is made
+        return self.check()
 
     @field_validator("name")
     @classmethod
@@ -146,6 +177,7 @@ class Scenario(_Table):
                             f"{p} is outside the scenario window {window} (H1 2020 levers are history)",
                             file=file, key=f"levers.{name}.{fld}" + ("" if fld == "start" else f".{p}"),
                         )
+        self._check_amounts()
         for name, s in self.shocks.items():
             q = parse_period(s.start)
             if not FIRST_SCENARIO_QUARTER <= q <= last:
@@ -154,6 +186,23 @@ class Scenario(_Table):
         if self.uncertainty is not None:
             self.uncertainty.check(self.parameters, self.horizon, file)
         return self
+
+    def _check_amounts(self) -> None:
+        """Every lever's quarterly injection at most :data:`MAX_QUARTERLY_AMOUNT_MULTIPLE` times
+        :data:`REFERENCE_QUARTERLY_GDP`."""
+        cap = MAX_QUARTERLY_AMOUNT_MULTIPLE * REFERENCE_QUARTERLY_GDP
+        span = self.span
+        for name, cfg in self.lever_configs().items():
+            with np.errstate(over="ignore", invalid="ignore"):
+                x = np.asarray(LEVERS[name].injection(cfg, span), dtype=float)
+            bad = ~(np.abs(x) <= cap)  # NaN and infinity too
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise UserError(
+                    f"{x[i]:.6g} 亿元 in {span.periods[i]} is more than {MAX_QUARTERLY_AMOUNT_MULTIPLE:g} times "
+                    f"Hangzhou's quarterly GDP ({cap:,.0f} 亿元); expected a plausible amount",
+                    file=self.path, key=f"levers.{name}",
+                )
 
     def apply(self, params: ParameterSet) -> ParameterSet:
         """``params`` with this scenario's overrides set (and fixed against calibration)."""
@@ -189,7 +238,10 @@ class Scenario(_Table):
         data = self.model_dump(exclude_none=False)
         data.update(changes)
         data["path"] = None
-        return _validate(data, None).check()
+        try:
+            return _validate(data, None)
+        except UserError as exc:  # name the file the changed scenario came from
+            raise UserError(exc.detail, file=self.path, key=exc.key) from None
 
     def with_parameters(self, **values: float) -> Scenario:
         """A copy with parameter overrides added."""
@@ -211,12 +263,31 @@ class Scenario(_Table):
         return self._update(levers=levers)
 
     def scaled(self, lever: str, factor: float, field: str | None = None) -> Scenario:
-        """A copy with lever ``lever``'s amounts (or one ``field``) multiplied by ``factor``."""
+        """A copy with lever ``lever``'s amounts (or one ``field``) multiplied by ``factor``.
+
+        Raises
+        ------
+        UserError
+            If the scenario sets no such lever, ``field`` is not one of the lever's amounts
+            (:meth:`LeverConfig.numeric_fields`), ``factor`` is not a finite non-negative number,
+            or the scaled amounts fail the scenario's checks; the key names the field.
+        """
+        key = f"levers.{lever}" + (f".{field}" if field else "")
         cfg = self.lever_configs().get(lever)
         if cfg is None:
-            raise UserError(f"the scenario sets no {lever!r} lever to scale", key=f"levers.{lever}")
+            raise UserError(f"the scenario sets no {lever!r} lever to scale", file=self.path, key=key)
+        scalable = cfg.numeric_fields()
+        if field is not None and field not in scalable:
+            raise UserError(f"cannot scale {field!r}: expected one of the lever's amounts, {', '.join(scalable)}",
+                            file=self.path, key=key)
+        if isinstance(factor, bool) or not isinstance(factor, int | float | np.number) or not (
+                np.isfinite(factor) and factor >= 0):
+            raise UserError(f"expected a finite non-negative scale factor, got {factor!r}", file=self.path, key=key)
         levers = self.model_dump()["levers"]
-        levers[lever] = cfg.scaled(factor, field).model_dump()
+        try:
+            levers[lever] = cfg.scaled(float(factor), field).model_dump()
+        except ValidationError as exc:
+            raise one_line(exc, self.path, Scenario, prefix=("levers", lever)) from None
         return self._update(levers=levers)
 
     def renamed(self, name: str, description: str | None = None) -> Scenario:
@@ -279,26 +350,37 @@ class Scenario(_Table):
         frame = self.to_frame()
         return head + (frame.to_html(index=False) if not frame.empty else "<p>no measures after 2020 H1</p>")
 
-    def save(self, path: str | Path, *, header: str = "") -> Path:
-        """Write :meth:`to_toml` to ``path`` atomically; return the path."""
-        from model.present.output import write_text_atomic
+    def save(self, path: str | Path, *, header: str = "", overwrite: bool = True) -> Path:
+        """Write :meth:`to_toml` to ``path`` atomically; return the path.
+
+        The text is read back through the loader's checks first, so a file is written only if
+        :func:`load_scenario` accepts it and gives back this scenario.
+
+        Raises
+        ------
+        UserError
+            If the loader would refuse the text, or ``path`` exists and ``overwrite`` is false, or
+            it cannot be written.
+        """
+        from model.inputs.files import write_text_atomic
 
         path = Path(path)
-        write_text_atomic(path, self.to_toml(header=header))
+        text = self.to_toml(header=header)
+        back = _validate({**tomllib.loads(text), "path": str(path)}, str(path))
+        if back.digest != self.digest:
+            raise UserError("the scenario does not survive a round trip through TOML; nothing written",
+                            file=str(path))
+        write_text_atomic(path, text, overwrite=overwrite)
         return path
 
 
 # -- loading -----------------------------------------------------------------------------------
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    if not path.exists():
-        raise UserError("file not found", file=str(path))
-    if path.is_dir():
-        raise UserError("expected a TOML file, found a directory", file=str(path))
+def _read_toml(path: Path, *, key: str | None = None) -> dict[str, Any]:
+    data = read_limited(path, key=key)
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        return tomllib.loads(data.decode("utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise UserError(f"malformed TOML: {exc}", file=str(path)) from None
     except UnicodeDecodeError:
@@ -318,7 +400,11 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
 
 
 def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
-    path = path.resolve()
+    try:
+        path = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: RuntimeError before Python 3.13
+        raise UserError("cannot read: the path is a symbolic link loop",
+                        file=str(seen[-1] if seen else path), key="extends" if seen else None) from None
     if path in seen:
         chain = " -> ".join(p.name for p in (*seen, path))
         raise UserError(f"extends forms a cycle ({chain})", file=str(seen[0]), key="extends")
@@ -329,66 +415,20 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
     if not isinstance(parent_ref, str):
         raise UserError("expected the path of a scenario file", file=str(path), key="extends")
     parent_path = path.parent / parent_ref
-    if not parent_path.exists():
+    if not os.path.lexists(parent_path):
         raise UserError(f"scenario {parent_ref!r} not found beside this file", file=str(path), key="extends")
+    try:
+        read_limited(parent_path)  # a device, FIFO, loop or huge file: named against this file
+    except UserError as exc:
+        raise UserError(f"{parent_ref}: {exc.detail}", file=str(path), key="extends") from None
     parent = _resolve(parent_path, (*seen, path))
     # a mistake in the parent is reported against the parent's file, not the child's
     _named(parent, parent_path)
     _validate({**parent, "name": parent.get("name", parent_path.stem), "path": str(parent_path)},
-              str(parent_path)).check()
+              str(parent_path))
     parent.pop("name", None)
     parent.pop("description", None)
     return _merge(parent, data)
-
-
-def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
-    """Keys allowed in the table at ``loc`` of a scenario, for 'did you mean' hints."""
-    model: Any = Scenario
-    for part in loc:
-        if not (isinstance(model, type) and issubclass(model, BaseModel)):
-            return []
-        info = model.model_fields.get(part)
-        if info is None:
-            return []
-        ann = info.annotation
-        args = getattr(ann, "__args__", ())
-        if isinstance(ann, type) and issubclass(ann, BaseModel):
-            model = ann
-        elif args and isinstance(args[-1], type) and issubclass(args[-1], BaseModel) and part in ("shocks", "priors"):
-            return list(args[-1].model_fields)  # a table of tables: the key after is a name
-        else:
-            model = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), None)
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [k for k in model.model_fields if k not in ("path",)]
-    return []
-
-
-def _one_line(exc: ValidationError, file: str | None) -> UserError:
-    err = exc.errors()[0]
-    loc = tuple(err["loc"])
-    # pydantic adds the union member name to the location of optional tables; drop it
-    loc = tuple(p for p in loc if not (isinstance(p, str) and p.endswith("Config")))
-    key = ".".join(str(p) for p in loc) or None
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc[:-1]) if len(loc) > 1 or loc else []
-        if len(loc) == 1:
-            allowed = [k for k in Scenario.model_fields if k != "path"]
-        near = get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f"did you mean {near[0]!r}?" if near else f"expected one of: {', '.join(allowed)}"
-        return UserError(f"unknown key; {hint}", file=file, key=key)
-    if kind == "missing":
-        return UserError("required key is missing", file=file, key=key)
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return UserError(f"expected a table, got {err.get('input')!r}", file=file, key=key)
-    msg = err["msg"]
-    if kind == "finite_number":
-        msg = "expected a finite number, got NaN or infinity"
-    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
-        msg = f"{msg}, got {err.get('input')!r}"
-    elif msg.startswith("Value error, "):
-        msg = msg.removeprefix("Value error, ")
-    return UserError(msg, file=file, key=key)
 
 
 def _named(data: dict[str, Any], path: Path) -> None:
@@ -404,7 +444,7 @@ def _validate(data: dict[str, Any], file: str | None) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _one_line(exc, file) from None
+        raise one_line(exc, file, Scenario) from None
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -421,4 +461,4 @@ def load_scenario(path: str | Path) -> Scenario:
     _named(data, path)
     data.setdefault("name", path.stem)
     data["path"] = str(path)
-    return _validate(data, str(path)).check()
+    return _validate(data, str(path))  # the checks against the model run as it is built

@@ -11,7 +11,7 @@ import pandas as pd
 
 from model.analysis.uncertainty import FAN_PERCENTILES, SHOCK_START, Draws, priors
 from model.core.blocks.shock import innovation_sd
-from model.inputs.data import LAST_OBSERVED
+from model.core.calendar import CALENDAR
 from model.present.labels import DEFAULT_LANG, header, text, unit
 
 if TYPE_CHECKING:
@@ -67,7 +67,7 @@ def fan_chart(draws: Draws, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | No
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
     mark_2019(ax, xs, [variable], lang=lang)
-    end_of_data(ax, pos.get(str(LAST_OBSERVED), 0) + 0.5, lang=lang)
+    end_of_data(ax, pos.get(str(CALENDAR.last_observed), 0) + 0.5, lang=lang)
     ax.set_title(title or header(variable, lang), fontsize=10)
     ax.set_ylabel(unit(variable, lang))
     ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=4, frameon=False)  # clear of the data
@@ -76,7 +76,7 @@ def fan_chart(draws: Draws, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | No
 
 def write_files(draws: Draws, directory: Path, *, lang: str = DEFAULT_LANG) -> list[str]:
     """Write ``fan.csv`` and the fan charts into ``directory``; return the figure file names."""
-    from model.present.plotting import figure
+    from model.present.plotting import figure, save_figure
 
     write_fan_csv(draws, directory / "fan.csv")
     names = []
@@ -84,8 +84,7 @@ def write_files(draws: Draws, directory: Path, *, lang: str = DEFAULT_LANG) -> l
         fig, axes = figure(len(panels))
         for ax, variable in zip(axes, panels, strict=True):
             fan_chart(draws, variable, ax=ax, lang=lang)
-        fig.tight_layout()
-        fig.savefig(directory / file, dpi=110)
+        save_figure(fig, directory / file)
         names.append(file)
     import matplotlib.pyplot as plt
 

@@ -112,7 +112,7 @@ def render(title: str, meta: str, sections: Sequence[dict[str, Any]], *, lang: s
     the page's characters (:func:`font_subset`)."""
     import jinja2
 
-    from model import __version__
+    from model.core.version import __version__
 
     env = jinja2.Environment(loader=jinja2.PackageLoader("model.present", "templates"),
                              autoescape=True, keep_trailing_newline=True)
@@ -150,9 +150,9 @@ def run_briefing(results: Results, directory: Path, figure_names: Sequence[str] 
                  draws: Draws | None = None, fan_figures: Sequence[str] = (), lang: str = DEFAULT_LANG) -> str:
     """``briefing.html`` of one run: headline, year-to-date path, measures, uncertainty, figures,
     calibration.  ``figure_names`` are PNG files already in ``directory``, embedded in the page."""
-    from model import __version__
     from model.analysis.results import HEADLINE
     from model.core.levers import REGISTRY as LEVERS
+    from model.core.version import __version__
 
     sc = results.scenario
     a, q = results.annual, results.quarterly

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,7 @@ def md_table(frame: pd.DataFrame, *, digits: int = 2, index: bool = True) -> str
 
 def figures(results: Results, directory: Path, *, lang: str = DEFAULT_LANG) -> list[str]:
     """Write the run's PNG figures into ``directory``, labelled in ``lang``; return their file names."""
-    from model.present.plotting import figure, plot_bars, plot_paths
+    from model.present.plotting import figure, plot_bars, plot_paths, save_figure
 
     q = results.quarterly
     obs = results.observed()
@@ -56,15 +56,13 @@ def figures(results: Results, directory: Path, *, lang: str = DEFAULT_LANG) -> l
                title=header("gdp_real_yoy_ytd", lang))
     plot_paths(frames, ["digital_core_real_yoy", "digital_core_real_yoy_ytd"], observed=obs, ax=b, lang=lang,
                title=header("digital_core_real_yoy_ytd", lang))
-    fig.tight_layout()
-    fig.savefig(directory / "gdp_growth.png", dpi=110)
+    save_figure(fig, directory / "gdp_growth.png")
     out.append("gdp_growth.png")
 
     fig, (a, b) = figure(2)
     plot_paths(frames, ["revenue_yoy_ytd"], observed=obs, ax=a, lang=lang, title=header("revenue_yoy_ytd", lang))
     plot_paths(frames, ["revenue_ytd"], observed=obs, ax=b, lang=lang, title=header("revenue_ytd", lang))
-    fig.tight_layout()
-    fig.savefig(directory / "revenue.png", dpi=110)
+    save_figure(fig, directory / "revenue.png")
     out.append("revenue.png")
 
     levers = [n for n in LEVERS if f"{n}_gdp_real_yoy_ytd_pp" in q]
@@ -74,8 +72,7 @@ def figures(results: Results, directory: Path, *, lang: str = DEFAULT_LANG) -> l
         columns=lambda c: c.removesuffix("_gdp_real_yoy_ytd_pp")), levers, ax=b,
         title=header("gdp_real_yoy_ytd_pp", lang), ylabel=unit("gdp_real_yoy_ytd_pp", lang),
         names={n: lever_name(n, lang) for n in levers})
-    fig.tight_layout()
-    fig.savefig(directory / "levels_and_levers.png", dpi=110)
+    save_figure(fig, directory / "levels_and_levers.png")
     out.append("levels_and_levers.png")
 
     import matplotlib.pyplot as plt
@@ -104,12 +101,32 @@ def _levers_table(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def inputs_section(inputs: Mapping[str, Any] | None, calibration_ok: bool) -> list[str]:
+    """The ``## Inputs`` lines of a report: everything besides the scenario file that changed the
+    numbers (``--set``, ``--draws``, ``--seed``, an accepted calibration miss, the command)."""
+    if inputs is None:
+        return []
+    lines = ["## Inputs", ""]
+    if inputs.get("command"):
+        lines += [f"Made by `{inputs['command']}`.", ""]
+    set_ = inputs.get("parameters_set_by_caller") or {}
+    lines.append("Parameters set besides the scenario file: "
+                 + (", ".join(f"`{k} = {v:g}`" for k, v in set_.items()) if set_ else "none") + ".")
+    if inputs.get("draws") is not None:
+        lines.append(f"Monte Carlo: {inputs['draws']:,} draws, seed {inputs.get('seed')}.")
+    if inputs.get("calibration_miss_accepted") and not calibration_ok:
+        lines.append("**The calibration misses some H1 2020 targets; the run was accepted anyway "
+                     "(`--accept-calibration-miss`).**")
+    return [*lines, ""]
+
+
 def run_report(
     results: Results, figure_names: Sequence[str] = (), *, draws: Draws | None = None,
-    fan_figures: Sequence[str] = (),
+    fan_figures: Sequence[str] = (), inputs: Mapping[str, Any] | None = None,
 ) -> str:
-    """``report.md`` for one run; with ``draws``, an uncertainty section after the headline."""
-    from model import __version__
+    """``report.md`` for one run; with ``draws``, an uncertainty section after the headline; with
+    ``inputs`` (:func:`model.present.output.run_inputs`), the inputs that made it."""
+    from model.core.version import __version__
     from model.present.fans import report_section
 
     sc = results.scenario
@@ -138,6 +155,7 @@ def run_report(
         f"Model version {__version__}; scenario sha256 `{sc.digest[:16]}`"
         + (f", file `{sc.path}`" if sc.path else "") + f"; horizon {sc.horizon}.",
         "",
+        *inputs_section(inputs, cal.ok),
         "## Headline",
         "",
         md_table(head),

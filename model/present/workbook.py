@@ -119,7 +119,7 @@ def _write_table(ws: Any, sheet: Sheet, lang: str) -> None:
 def inputs_sheet(results: Results, lang: str = DEFAULT_LANG) -> pd.DataFrame:
     """The scenario's inputs as rows ``item, value, source``: its identity, parameter overrides,
     shocks, and each lever's amount by quarter from 2020Q1."""
-    from model import __version__
+    from model.core.version import __version__
 
     sc = results.scenario
     rows: list[dict[str, Any]] = [

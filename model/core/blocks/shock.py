@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.core.calendar import CALENDAR, Calendar
-from model.core.lags import lag_matrix
+from model.core.lags import geometric_filter
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
 
@@ -189,8 +189,8 @@ def stochastic_gap(
 ) -> np.ndarray:
     """AR(1) gap in percent from ``start`` on, driven by standard-normal ``innovations`` ``(n, T)``.
 
-    ``u_t = a u_{t-1} + s sigma e_t``, zero before ``start``, computed as one matrix product with the
-    lower-triangular matrix of powers of ``a`` (``shock_ar``, the same in every row).  The innovation
+    ``u_t = a u_{t-1} + s sigma e_t``, zero before ``start``, computed by the recursion over quarters
+    (:func:`model.core.lags.geometric_filter`; ``a`` is ``shock_ar``, the same in every row).  The innovation
     sd ``sigma`` is the one at which the stationary gap adds ``shock_annual_sd`` pp to the sd of
     annual growth (:func:`innovation_sd`), so changing ``a`` keeps that sd; ``scale`` (``s``)
     multiplies it.
@@ -201,4 +201,4 @@ def stochastic_gap(
         raise ValueError("shock_ar must be the same in every draw")
     sigma = innovation_sd(theta["shock_annual_sd"], a[0]) * scale
     e = sigma * innovations * on
-    return e @ lag_matrix(a[0] ** np.arange(span.n))
+    return geometric_filter(e, a[0])
