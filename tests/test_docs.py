@@ -18,7 +18,7 @@ def _quick_start() -> list[str]:
 
 def test_quick_start_has_two_commands_and_ci_calls_the_test_one():
     setup_and_run, setup_and_test = _quick_start()
-    assert setup_and_run.endswith("python -m model run")
+    assert setup_and_run.endswith("hzmodel run")
     assert "pytest" in setup_and_test
     assert setup_and_test in Path(".ci/run").read_text(encoding="utf-8")
 

@@ -107,9 +107,9 @@ def test_cli_sensitivity_writes_its_folder_and_a_later_run_keeps_it_only_while_v
     out = tmp_path / "res"
     assert main(["sensitivity", H2, "--samples", "32", "--seed", "1", "--out", str(out), "--quiet"]) == 0
     folder = out / "h2_plan" / "sensitivity"
-    for f in ("sobol.csv", "tornado.png", "report.md", "sensitivity.json"):
+    for f in ("sobol.csv", "tornado.png", "report.md", "sensitivity.json", "sensitivity.xlsx"):
         assert (folder / f).is_file(), f
-    header = (folder / "sobol.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    header = (folder / "sobol.csv").read_text(encoding="utf-8-sig").splitlines()[0]  # a BOM for Excel
     assert header == "output,factor,members,S1,S1_conf,ST,ST_conf"
     meta = json.loads((folder / "sensitivity.json").read_text(encoding="utf-8"))
     assert meta["samples"] == 32 and meta["scenario"] == "h2_plan"

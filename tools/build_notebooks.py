@@ -311,9 +311,11 @@ draws.plot("revenue_yoy_ytd", ax=axes[1], title="Budget revenue growth, YTD (%)"
     md("Probabilities of clearing thresholds, and the range of the plan's effect against the baseline:"),
     code("""
 from model.analysis.uncertainty import difference_fan
+from model.present.labels import percent  # 99.5%, as the terminal and the reports print it
 
-print(draws.probabilities(["gdp_real_yoy@2020>=3", "gdp_real_yoy@2020>=5", "revenue_yoy@2020>=0"])
-      [["event", "probability"]].to_string(index=False))
+probs = draws.probabilities(["gdp_real_yoy@2020>=3", "gdp_real_yoy@2020>=5", "revenue_yoy@2020>=0"])
+for r in probs.itertuples():
+    print(f"P({r.event}) = {percent(r.probability)}")
 diff = difference_fan("../scenarios/h2_plan.toml", "../scenarios/baseline.toml", draws=10_000)
 diff[diff.period.isin(["2020", "2021"]) & diff.variable.isin(["gdp_real_yoy", "revenue"])].round(2)
 """),

@@ -230,6 +230,7 @@ class Draws:
         s = self.settings
         fmt = {"float_format": lambda x: f"{x:,.2f}", "index": False}
         probs = self.probabilities()[["event", "probability"]]
+        probs["probability"] = [f"{100 * p:.1f}%" for p in probs.probability]  # 99.5%, as in summary()
         return (
             f"<h4>Scenario {self.name}: {self.n:,} draws</h4>"
             f"<p>seed {s.seed}, scale {s.scale:g}; every draw re-calibrated to H1 2020; "
@@ -250,19 +251,13 @@ class Draws:
             cols[f"revenue_yoy_{y}"] = self.values("revenue_yoy", y)
         return pd.DataFrame(cols, index=pd.RangeIndex(self.n, name="draw"))
 
-    def plot(self, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | None = None, title: str | None = None) -> Axes:
-        """Fan chart of a quarterly indicator: 5-95% and 25-75% bands, median, deterministic path
-        and the observed H1 2020 points."""
-        from model.present.plotting import plot_paths
+    def plot(self, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | None = None, title: str | None = None,
+             lang: str | None = None) -> Axes:
+        """Fan chart of a quarterly indicator (:func:`model.present.plotting.fan_chart`): graded 30, 60
+        and 90% bands, the median of the draws, the deterministic path and the observed points."""
+        from model.present.plotting import fan_chart
 
-        f = self.fan(quarterly=(variable,), annual=())
-        f.index = pd.PeriodIndex(f.period, freq="Q")
-        median = pd.DataFrame({variable: f.p50})
-        point = self.results.quarterly[[variable]]
-        band = {"5-95%": (f.p05, f.p95), "25-75%": (f.p25, f.p75)}
-        frames = {"deterministic": point, "median of draws": median}
-        return plot_paths(frames, [variable], observed=self.results.observed(),
-                          ax=ax, title=title or f"{variable}: fan of {self.n:,} draws", band=band)
+        return fan_chart(self, variable, ax=ax, title=title, **({"lang": lang} if lang else {}))
 
     def __repr__(self) -> str:
         return f"<Draws {self.name}: {self.n:,} draws to {self.scenario.horizon}, seed {self.settings.seed}>"

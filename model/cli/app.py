@@ -52,7 +52,9 @@ class _Version(argparse.Action):
 
 
 def _scenario_paths(paths: Sequence[str]) -> list[Path]:
-    return [Path(p) for p in paths] if paths else [DEFAULT_SCENARIO]
+    from model.inputs.data import shipped
+
+    return [Path(p) for p in paths] if paths else [shipped(DEFAULT_SCENARIO)]
 
 
 def check_calibration(results: Results, *, accept: bool) -> None:
@@ -85,6 +87,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
     from model.present.run_files import write_run
+    from model.present.terminal import run_summary
 
     scenarios = [load_scenario(p) for p in _scenario_paths(args.scenarios)]
     names = [s.name for s in scenarios]
@@ -104,9 +107,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         "calibration_miss_accepted": args.accept_calibration_miss,
     }
     for r, d in zip(runs, fans, strict=True):
-        where = write_run(r, Path(args.out) / r.name, draws=d, inputs=inputs, figures=not args.no_figures)
+        where = write_run(r, Path(args.out) / r.name, draws=d, inputs=inputs, lang=args.lang,
+                          figures=not args.no_figures)
         if not args.quiet:
-            print(r.summary())
+            print(run_summary(r, args.lang))
             if d is not None:
                 print("\n" + d.summary())
             print(f"\nwrote {where}/\n")
@@ -120,8 +124,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     params = params_from_args(args.set)
     if args.scenario:
         params = load_scenario(args.scenario).apply(params)
+    from model.present.terminal import calibration_summary
+
     cal = calibrate(params)
-    print(cal.summary())
+    print(calibration_summary(cal, args.lang))
     return 0 if cal.ok else 1
 
 
@@ -207,7 +213,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_sensitivity_parser(sub)
     _COMMANDS["sensitivity"] = cmd_sensitivity
+    for p in sub.choices.values():  # every command: the language of labels, tables and figures
+        add_lang_option(p)
     return parser
+
+
+def add_lang_option(p: argparse.ArgumentParser) -> None:
+    """``--lang zh|en|bilingual`` (default ``zh``: the users read Chinese; see :mod:`model.present.labels`)."""
+    from model.present.labels import DEFAULT_LANG, LANGS, check_lang
+
+    p.add_argument("--lang", type=check_lang, default=DEFAULT_LANG, metavar="|".join(LANGS),
+                   help=f"language of figures, tables, workbook and briefing (default: {DEFAULT_LANG})")
 
 
 EXIT_BROKEN_PIPE = 141

@@ -82,6 +82,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from model.analysis.compare import compare
     from model.analysis.comparison import DEFAULT_BASELINE
     from model.analysis.results import run
+    from model.inputs.data import shipped
     from model.inputs.scenario import load_scenario
     from model.present.comparisons import write_comparisons
 
@@ -89,12 +90,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if seed is not None and draws is None:
         raise UserError("needs --draws (a comparison has ranges only with --draws)", key="--seed")
     out = _writable_dir(Path(args.out) if args.out else DEFAULT_COMPARE_OUT)
-    base_path = Path(args.baseline) if args.baseline else DEFAULT_BASELINE
+    base_path = Path(args.baseline) if args.baseline else shipped(DEFAULT_BASELINE)
     baseline = load_scenario(base_path)
     if args.scenarios:
         paths = [Path(p) for p in args.scenarios]
     else:
-        paths = sorted(p for p in DEFAULT_SCENARIO_DIR.glob("*.toml") if p.resolve() != base_path.resolve())
+        paths = sorted(p for p in shipped(DEFAULT_SCENARIO_DIR).glob("*.toml") if p.resolve() != base_path.resolve())
         if not paths:
             raise UserError(f"no scenario files besides the baseline in {DEFAULT_SCENARIO_DIR}/", key="compare")
     scenarios = [load_scenario(p) for p in paths]
@@ -107,7 +108,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     progress = False if args.quiet else None
     comps = [compare(run(s, params=params), base, params=params, draws=draws, seed=seed, progress=progress)
              for s in scenarios]  # everything before writing
-    where = write_comparisons(comps, out)
+    where = write_comparisons(comps, out, lang=args.lang)
     if not args.quiet:
         for c in comps:
             print(c.summary())

@@ -67,7 +67,9 @@ _INPUTS_SIZE = 256
 FIRST_SCENARIO_QUARTER = CALENDAR.first_scenario
 """Scenario levers and shocks start here; H1 2020 is history (:mod:`model.core.calendar`)."""
 LAST_HORIZON = CALENDAR.last_horizon
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+NAME_PATTERN = re.compile(r"^[^\W_][\w-]{0,63}$")
+"""A scenario's name, which names its results folder: letters (Chinese ones too, like 二次疫情),
+digits, ``_`` and ``-``; never a dot, a slash or a backslash, so no name leaves the results folder."""
 
 REFERENCE_QUARTERLY_GDP = 15373.0 / 4
 """Hangzhou's average quarterly GDP in 2019, 亿元 (2019 GDP 15,373 亿元, Hangzhou Statistical

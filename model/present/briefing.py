@@ -18,7 +18,18 @@ import pandas as pd
 
 from model.analysis.attribution import PARAMETERS, SHOCKS
 from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES
+from model.core.calendar import CALENDAR
 from model.core.levers import REGISTRY as LEVERS
+from model.present.labels import (
+    DEFAULT_LANG,
+    header,
+    label,
+    lever_name,
+    text,
+    unit,
+    unit_of,
+    unit_text,
+)
 from model.present.tables import md_table
 
 if TYPE_CHECKING:
@@ -306,12 +317,13 @@ def report(comparisons: Sequence[Comparison], figure_names: Sequence[str] = ()) 
 
 
 def overlay(comparisons: Sequence[Comparison], column: str, *, ax: Axes | None = None,
-            title: str | None = None) -> Axes:
+            title: str | None = None, lang: str = DEFAULT_LANG) -> Axes:
     """``column`` of the baseline and every scenario on one quarterly axis, with observed H1 points."""
-    from model.present.plotting import figure
+    from model.present.plotting import _pyplot, end_of_data, figure
 
     if ax is None:
         _, ax = figure()
+    _pyplot()
     base = comparisons[0].baseline
     runs = [base, *[c.scenario for c in comparisons]]
     first = max((c.quarters for c in comparisons), key=len)
@@ -326,24 +338,25 @@ def overlay(comparisons: Sequence[Comparison], column: str, *, ax: Axes | None =
         if str(p.period) in xs:
             ax.plot(xs.index(str(p.period)), p.observed, "ko", markersize=6)
     if not pts.empty:
-        ax.plot([], [], "ko", label="observed (H1 2020)")
+        ax.plot([], [], "ko", label=text("observed", lang))
     ax.set_xticks(range(len(xs)))
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
-    if title:
-        ax.set_title(title, fontsize=10)
+    if str(CALENDAR.last_observed) in xs:
+        end_of_data(ax, xs.index(str(CALENDAR.last_observed)) + 0.5, lang=lang)
+    ax.set_title(title or header(column, lang), fontsize=10)
+    ax.set_ylabel(unit(column, lang))
     ax.legend(fontsize=7)
     return ax
 
 
 def _waterfall_axes(ax: Axes, start: float, steps: pd.Series, end: float, *, base_label: str,
-                    end_label: str, unit: str, title: str) -> None:
+                    end_label: str, unit: str, title: str, ylabel: str = "", lang: str = DEFAULT_LANG) -> None:
     cum = start + np.r_[0.0, np.cumsum(steps.to_numpy())]
-    lo, hi = min(cum.min(), end), max(cum.max(), end)
+    lo, hi = min(cum.min(), end, 0.0), max(cum.max(), end, 0.0)
     span = max(hi - lo, 1e-9)
-    floor = 0.0 if lo > 0 and span > 0.25 * hi else lo - 0.6 * span
-    floor = min(floor, 0.0) if lo <= 0 else floor
-    labels = [base_label, *[str(s) for s in steps.index], end_label]
+    floor = 0.0  # the axis starts at zero: the bars' heights are the quantities themselves
+    labels = [base_label, *[lever_name(str(s), lang) for s in steps.index], end_label]
     ax.bar(0, start - floor, bottom=floor, color="grey")
     for i, v in enumerate(steps.to_numpy(), start=1):
         ax.bar(i, v, bottom=cum[i - 1], color="tab:green" if v >= 0 else "tab:red")
@@ -352,41 +365,47 @@ def _waterfall_axes(ax: Axes, start: float, steps: pd.Series, end: float, *, bas
     ax.bar(len(labels) - 1, end - floor, bottom=floor, color="tab:blue")
     for i, v in ((0, start), (len(labels) - 1, end)):
         ax.annotate(f"{v:,.2f}" if unit == "pp" else f"{v:,.0f}", (i, v), ha="center", va="bottom", fontsize=7)
-    ax.set_ylim(floor, hi + 0.15 * span)
+    ax.set_ylim(min(lo - 0.05 * span, 0.0), hi + 0.15 * span)
+    ax.axhline(0.0, color="grey", linewidth=0.5)
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels, rotation=30, ha="right", fontsize=7)
     ax.set_title(title, fontsize=9)
+    ax.set_ylabel(ylabel)
 
 
-def waterfall(c: Comparison, *, years: Sequence[int] | None = None) -> Figure:
-    """Baseline to scenario, one bar a player: real growth (pp) and budget revenue (亿元) by year.
+def waterfall(c: Comparison, *, years: Sequence[int] | None = None, lang: str = DEFAULT_LANG) -> Figure:
+    """Baseline to scenario, one bar a player: real growth (%) and budget revenue (亿元) by year.
 
-    The axis of each panel starts below the smallest bar, not at zero, so that the steps show.
+    Every axis starts at zero, and the panels of one quantity share their scale, so that bars of
+    the same quantity compare; each step is written on its bar.
     """
     from model.present.plotting import _pyplot
 
     years = [int(y) for y in (years or c.years[:2])]
     ncols = max(len(years), 1)
-    fig, axes = _pyplot().subplots(2, ncols, figsize=(4.8 * ncols, 7.0), squeeze=False)
+    fig, axes = _pyplot().subplots(2, ncols, figsize=(4.8 * ncols, 7.0), squeeze=False, sharey="row")
     axes = axes.ravel()
     contrib = c.contributions()
     h = c.headline().set_index(["indicator", "year"])
     k = 0
-    for var, ind, unit, label in (("gdp_real_yoy_ytd_pp", "real GDP growth", "pp", "real growth (%)"),
-                                  ("revenue_ytd", "budget revenue", "亿元", "revenue (100m yuan)")):
+    for var, ind, step_unit, shown in (("gdp_real_yoy_ytd_pp", "real GDP growth", "pp", "gdp_real_yoy"),
+                                       ("revenue_ytd", "budget revenue", "亿元", "revenue")):
         for y in years:
             steps = contrib[contrib.period == str(y)].set_index("lever")[var]
             row = h.loc[(ind, y)]
             _waterfall_axes(axes[k], row.baseline, steps, row.scenario, base_label=c.baseline.name,
-                            end_label=c.name, unit=unit, title=f"{y} {label}")
+                            end_label=c.name, unit=step_unit, title=f"{y} {header(shown, lang)}",
+                            ylabel=unit(shown, lang), lang=lang)
             k += 1
-    fig.suptitle(f"{c.name} against {c.baseline.name}: contributions (Shapley)", fontsize=10)
+    sup = (f"{c.name}与{c.baseline.name}比较：贡献分解（Shapley值）" if lang != "en"
+           else f"{c.name} against {c.baseline.name}: contributions (Shapley)")
+    fig.suptitle(sup, fontsize=10)
     fig.tight_layout()
     return fig
 
 
 def difference_fan(c: Comparison, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | None = None,
-                   title: str | None = None) -> Axes:
+                   title: str | None = None, lang: str = DEFAULT_LANG) -> Axes:
     """The difference ``scenario - baseline`` in a quarterly ``variable`` with its 50% and 90%
     Monte Carlo ranges (needs :attr:`Comparison.ranges`)."""
     from model.present.plotting import plot_paths
@@ -398,14 +417,16 @@ def difference_fan(c: Comparison, variable: str = "gdp_real_yoy_ytd", *, ax: Axe
     if f.empty or f.difference_p05.isna().all():
         raise ValueError(f"no ranges of the quarterly variable {variable!r}")
     f.index = pd.PeriodIndex(f.period, freq="Q")
-    band = {"90% range": (f.difference_p05, f.difference_p95), "50% range": (f.difference_p25, f.difference_p75)}
-    frames = {"deterministic": pd.DataFrame({variable: f.difference}),
-              "median of draws": pd.DataFrame({variable: f.difference_p50})}
-    return plot_paths(frames, [variable], ax=ax, band=band,
-                      title=title or f"{c.name} - {c.baseline.name}: {variable}")
+    band = {text("band", lang, p=90): (f.difference_p05, f.difference_p95),
+            text("band", lang, p=50): (f.difference_p25, f.difference_p75)}
+    frames = {text("deterministic", lang): pd.DataFrame({variable: f.difference}),
+              text("median", lang): pd.DataFrame({variable: f.difference_p50})}
+    shown = unit_text("pp" if unit_of(variable) == "%" else unit_of(variable), lang)  # a difference of rates: pp
+    return plot_paths(frames, [variable], ax=ax, band=band, lang=lang, ylabel=shown,
+                      title=title or f"{c.name} - {c.baseline.name}: {label(variable, lang)} ({shown})")
 
 
-def figures(comparisons: Sequence[Comparison], directory: Path) -> list[str]:
+def figures(comparisons: Sequence[Comparison], directory: Path, *, lang: str = DEFAULT_LANG) -> list[str]:
     """Write the overlay figure and one waterfall and one contributions figure a scenario, and a
     fan of the differences for a comparison with Monte Carlo ranges."""
     import matplotlib.pyplot as plt
@@ -414,32 +435,33 @@ def figures(comparisons: Sequence[Comparison], directory: Path) -> list[str]:
 
     out = []
     fig, (a, b) = figure(2)
-    overlay(comparisons, "gdp_real_yoy_ytd", ax=a, title="Real GDP growth, year to date (%)")
-    overlay(comparisons, "revenue_yoy_ytd", ax=b, title="Budget revenue growth, year to date (%)")
+    overlay(comparisons, "gdp_real_yoy_ytd", ax=a, lang=lang)
+    overlay(comparisons, "revenue_yoy_ytd", ax=b, lang=lang)
     save_figure(fig, directory / "overlay_growth.png")
     out.append("overlay_growth.png")
     for c in comparisons:
         if not c.players or not len(c.years):
             continue
-        fig = waterfall(c)
+        fig = waterfall(c, lang=lang)
         save_figure(fig, directory / f"waterfall_{c.name}.png", tight=False)
         out.append(f"waterfall_{c.name}.png")
         contrib = c.contributions()
         q = contrib[contrib.period.str.contains("Q")]
         fig, (a, b) = figure(2)
-        for ax, col, title in ((a, "gdp_real_yoy_ytd_pp", "real growth year to date (pp)"),
-                               (b, "revenue_ytd", "revenue year to date (100m yuan)")):
+        for ax, col, shown in ((a, "gdp_real_yoy_ytd_pp", "gdp_real_yoy_ytd_pp"),
+                               (b, "revenue_ytd", "revenue_ytd")):
             wide = q.pivot(index="period", columns="lever", values=col)[list(c.players)]
-            plot_bars(wide, list(c.players), ax=ax, title=f"{c.name} - {c.baseline.name}: {title}")
+            plot_bars(wide, list(c.players), ax=ax, title=f"{c.name} - {c.baseline.name}: {header(shown, lang)}",
+                      ylabel=unit(shown, lang), names={p: lever_name(p, lang) for p in c.players})
             total = wide.sum(axis=1).to_numpy()
-            ax.plot(range(len(total)), total, "k.", label="difference")
+            ax.plot(range(len(total)), total, "k.", label=label("difference", lang))
             ax.legend(fontsize=7)
         save_figure(fig, directory / f"contributions_{c.name}.png")
         out.append(f"contributions_{c.name}.png")
         if c.ranges is not None:
             fig, (a, b) = figure(2)
-            difference_fan(c, "gdp_real_yoy_ytd", ax=a, title=f"{c.name} - {c.baseline.name}: real growth YTD (pp)")
-            difference_fan(c, "revenue_ytd", ax=b, title=f"{c.name} - {c.baseline.name}: revenue YTD (100m yuan)")
+            difference_fan(c, "gdp_real_yoy_ytd", ax=a, lang=lang)
+            difference_fan(c, "revenue_ytd", ax=b, lang=lang)
             save_figure(fig, directory / f"fan_difference_{c.name}.png")
             out.append(f"fan_difference_{c.name}.png")
     plt.close("all")

@@ -1,7 +1,8 @@
 """The files and figures of a comparison (``python -m model compare``).
 
 :func:`write_comparisons` writes ``comparison.csv``, ``contributions.csv``,
-``cost_effectiveness.csv``, ``headline.csv``, ``report.md`` and the figures; :func:`plot_comparison`
+``cost_effectiveness.csv``, ``headline.csv``, ``report.md``, the figures, ``comparison.xlsx`` and
+``briefing.html``; :func:`plot_comparison`
 draws one figure of a :class:`~model.analysis.comparison.Comparison`.
 """
 
@@ -38,18 +39,24 @@ def plot_comparison(c: Comparison, kind: str = "waterfall", *, ax: Axes | None =
     raise ValueError("kind must be 'waterfall', 'paths' or 'fan'")
 
 
-def write_comparison(c: Comparison, directory: str | Path) -> Path:
+def write_comparison(c: Comparison, directory: str | Path, *, lang: str | None = None) -> Path:
     """Write one comparison's files into ``directory`` atomically (see :func:`write_comparisons`)."""
-    return write_comparisons([c], directory)
+    return write_comparisons([c], directory, lang=lang)
 
 
-def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path) -> Path:
+def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path, *, lang: str | None = None) -> Path:
     """Write ``comparison.csv``, ``contributions.csv``, ``cost_effectiveness.csv``,
-    ``headline.csv``, ``report.md`` and figures for ``comparisons`` into ``directory``.
+    ``headline.csv``, ``report.md``, figures, ``comparison.xlsx`` and ``briefing.html`` for
+    ``comparisons`` into ``directory`` (labels in ``lang``: :mod:`model.present.labels`).
 
     The folder is built in a temporary sibling and swapped in when complete
     (:func:`model.present.output.write_dir_atomic`).
     """
+    from model.present.comparison_tables import comparison_table
+    from model.present.labels import check_lang
+    from model.present.shareable import write_comparison_extras
+
+    lang = check_lang(lang, key="lang")
     comps = list(comparisons)
     if not comps:
         raise ValueError("nothing to write: no comparisons")
@@ -64,12 +71,13 @@ def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path) 
         return pd.concat(full, ignore_index=True) if full else frames[0]
 
     def build(tmp: Path) -> None:
-        kw = {"index": False, "float_format": "%.6f"}
-        stacked([c.frame() for c in comps]).to_csv(tmp / "comparison.csv", **kw)
+        kw = {"index": False, "float_format": "%.6f", "encoding": "utf-8-sig"}  # a BOM for Excel
+        comparison_table(comps).to_csv(tmp / "comparison.csv", **kw)
         stacked([c.contributions() for c in comps]).to_csv(tmp / "contributions.csv", **kw)
         stacked([c.cost_effectiveness() for c in comps]).to_csv(tmp / "cost_effectiveness.csv", **kw)
         briefing.headline_table(comps).to_csv(tmp / "headline.csv", **kw)
-        names = briefing.figures(comps, tmp)
+        names = briefing.figures(comps, tmp, lang=lang)
         (tmp / "report.md").write_text(briefing.report(comps, names), encoding="utf-8")
+        write_comparison_extras(comps, tmp, names, lang=lang)
 
     return write_dir_atomic(Path(directory), build)

@@ -11,13 +11,12 @@ import pandas as pd
 
 from model.analysis.uncertainty import FAN_PERCENTILES, SHOCK_START, Draws, priors
 from model.core.blocks.shock import innovation_sd
-from model.core.calendar import CALENDAR
-from model.present.labels import DEFAULT_LANG, header, text, unit
+from model.present.labels import DEFAULT_LANG
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+    pass
 
-__all__ = ["BANDS", "FAN_FIGURES", "fan_chart", "report_section", "summary_section", "write_fan_csv", "write_files"]
+__all__ = ["FAN_FIGURES", "report_section", "summary_section", "write_fan_csv", "write_files"]
 
 FAN_FIGURES = {
     "fan_gdp_growth.png": ("gdp_real_yoy_ytd", "gdp_real_yoy"),
@@ -25,8 +24,6 @@ FAN_FIGURES = {
 }
 """Fan-chart files and the indicators in their panels (titles come from :mod:`model.present.labels`)."""
 
-BANDS = (90, 60, 30)
-"""Central-bank style graded bands: the central 90%, 60% and 30% of the draws, darker inwards."""
 
 
 def write_fan_csv(draws: Draws, path: Path) -> None:
@@ -36,43 +33,6 @@ def write_fan_csv(draws: Draws, path: Path) -> None:
     to_csv(draws.fan().set_index("period"), path, index_label="period")
 
 
-def fan_chart(draws: Draws, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | None = None,
-              title: str | None = None, lang: str = DEFAULT_LANG) -> Axes:
-    """A fan chart in the central-bank style: graded bands of the central 30, 60 and 90% of the
-    draws, the median of the draws (dashed) distinct from the deterministic path (solid black), and
-    the observed H1 2020 points as black dots, on a quarterly axis with its unit and the end of
-    data marked."""
-    from model.present.plotting import end_of_data, figure
-
-    if ax is None:
-        _, ax = figure()
-    qs = sorted({50, *(50 - b // 2 for b in BANDS), *(50 + b // 2 for b in BANDS)})
-    f = draws.fan(quarterly=(variable,), annual=(), percentiles=qs)
-    point = draws.results.quarterly[variable]
-    xs = [str(p) for p in point.index]
-    pos = {p: i for i, p in enumerate(xs)}
-    x = [pos[str(p)] for p in f.period]
-    for k, b in enumerate(BANDS):
-        lo, hi = f[f"p{50 - b // 2:02d}"], f[f"p{50 + b // 2:02d}"]
-        ax.fill_between(x, lo.to_numpy(), hi.to_numpy(), color="#1f4e9c", alpha=0.18 + 0.17 * k, linewidth=0,
-                        label=text("band", lang, p=b))
-    ax.plot(range(len(xs)), point.to_numpy(), "-", color="black", linewidth=1.4, label=text("deterministic", lang))
-    ax.plot(x, f.p50.to_numpy(), "--", color="#c0392b", linewidth=1.2, label=text("median", lang))
-    obs = draws.results.observed()
-    obs = obs[obs.variable == variable]
-    if not obs.empty:
-        ax.plot([pos[str(p)] for p in obs.period], obs.observed, "o", color="black", markersize=6,
-                label=text("observed", lang))
-    ax.set_xticks(range(len(xs)))
-    ax.set_xticklabels(xs, rotation=60, fontsize=7)
-    ax.axhline(0.0, color="grey", linewidth=0.5)
-    end_of_data(ax, pos.get(str(CALENDAR.last_observed), 0) + 0.5, lang=lang)
-    ax.set_title(title or header(variable, lang), fontsize=10)
-    ax.set_ylabel(unit(variable, lang))
-    ax.legend(fontsize=7, loc="lower right")
-    return ax
-
-
 def write_files(draws: Draws, directory: Path, *, lang: str = DEFAULT_LANG, figures: bool = True) -> list[str]:
     """Write ``fan.csv`` and (unless ``figures=False``) the fan charts into ``directory``; return
     the figure file names."""
@@ -80,7 +40,7 @@ def write_files(draws: Draws, directory: Path, *, lang: str = DEFAULT_LANG, figu
     write_fan_csv(draws, directory / "fan.csv")
     if not figures:
         return []
-    from model.present.plotting import file_figure, save_figure
+    from model.present.plotting import fan_chart, file_figure, save_figure
 
     names = []
     for file, panels in FAN_FIGURES.items():

@@ -29,10 +29,11 @@ from model.present.labels import (
 )
 
 if TYPE_CHECKING:
+    from model.analysis.comparison import Comparison
     from model.analysis.results import Results
     from model.analysis.uncertainty import Draws
 
-__all__ = ["figure_item", "font_subset", "render", "run_briefing", "table"]
+__all__ = ["comparison_briefing", "figure_item", "font_subset", "render", "run_briefing", "table"]
 
 DIGITS = {"亿元": 1, "亿元, 2019 prices": 1, "%": 2, "pp": 2, "% of trend": 2, "2019 = 1": 4, "share": 2}
 
@@ -94,11 +95,14 @@ def font_subset(chars: str) -> str:
     options.name_IDs = ["*"]
     options.hinting = False
     font = subset.load_font(str(cjk_font_path()), options)
-    sub = subset.Subsetter(options)
-    sub.populate(text=chars)
-    sub.subset(font)
-    buf = io.BytesIO()
-    font.save(buf)
+    try:
+        sub = subset.Subsetter(options)
+        sub.populate(text=chars)
+        sub.subset(font)
+        buf = io.BytesIO()
+        font.save(buf)
+    finally:
+        font.close()  # the font file stays open until closed (fontTools reads it lazily)
     return "data:font/otf;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
@@ -178,4 +182,63 @@ def run_briefing(results: Results, directory: Path, figure_names: Sequence[str] 
         table(fit.rename(columns={"target": "variable"}), text("calibration", lang), lang=lang)]))
     title = f"{text('briefing_title', lang)}：{sc.name}" if lang != "en" else f"{text('briefing_title', lang)}: {sc.name}"
     meta = f"{sc.description} · {text('model_version', lang)} {__version__} · {sc.horizon}"
+    return render(title, meta, sections, lang=lang)
+
+
+_WIDE = (("gdp_real_yoy_ytd", "difference"), ("gdp_real_yoy", "difference"), ("gdp_real_qoq", "difference"),
+         ("gdp_ytd", "difference"), ("gdp_ytd", "difference_pct"), ("revenue_ytd", "difference"),
+         ("revenue_ytd", "difference_pct"), ("revenue_yoy_ytd", "difference"), ("revenue_qoq", "difference"))
+"""The differences the comparison briefing shows, one column each, quarter by quarter."""
+
+
+def _differences_by_quarter(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row a quarter from 2020Q3, one column a difference of :data:`_WIDE`: 累计 and 同比 and
+    环比 growth side by side in pp, levels in 亿元 and in %."""
+    q = frame[frame.period.str.contains("Q") & (frame.period >= "2020Q3")]
+    cols = {}
+    for var, kind in _WIDE:
+        rows = q[q.variable == var].set_index("period")
+        if rows.empty:
+            continue
+        rate = rows.unit.iloc[0] == "%"
+        shown = "%" if kind == "difference_pct" else ("pp" if rate else rows.unit.iloc[0])
+        name = f"{label(var, lang)}（{unit_text(shown, lang)}）" if lang != "en" else f"{label(var, lang)} ({unit_text(shown, lang)})"
+        cols[name] = rows[kind]
+    return pd.DataFrame(cols).rename_axis("period")
+
+
+def comparison_briefing(comparisons: Sequence[Comparison], directory: Path, figure_names: Sequence[str] = (), *,
+                        lang: str = DEFAULT_LANG) -> str:
+    """``briefing.html`` of a comparison: the headline against the baseline, and for each scenario
+    the differences quarter by quarter (亿元, %, and 环比 beside 同比), each measure's contribution
+    and cost-effectiveness, and the figures (embedded)."""
+    from model.core.version import __version__
+    from model.present.briefing import headline_table
+    from model.present.comparison_tables import comparison_table
+
+    base = comparisons[0].baseline
+    head = headline_table(comparisons)
+    head = head[[c for c in head.columns if not c.endswith(("p05", "p95"))]]
+    sections = [_section(text("headline", lang), tables=[table(head, text("headline", lang), lang=lang,
+                                                                 unit_column="unit")])]
+    for c in comparisons:
+        wide = _differences_by_quarter(comparison_table([c]), lang)
+        contrib = c.contributions()
+        by_year = contrib[~contrib.period.str.contains("Q")][["period", "lever", "gdp_real_yoy_ytd_pp", "revenue_ytd"]]
+        ce = c.cost_effectiveness()
+        tables = [table(wide, text("comparison", lang) + (" (scenario - baseline)" if lang == "en" else "（情景减基准）"),
+                        lang=lang),
+                  table(by_year.rename(columns={"gdp_real_yoy_ytd_pp": "gdp_real_yoy_pp"}), text("contributions", lang),
+                        lang=lang)]
+        if not ce.empty:
+            tables.append(table(ce[["lever", "period", "amount", "fiscal_cost", "growth_pp", "cost_per_pp",
+                                    "revenue_from_growth"]], text("cost_effectiveness", lang), lang=lang))
+        own = [n for n in figure_names if n.endswith(f"_{c.name}.png")]
+        heading = f"{c.name}（{text('comparison', lang)}：{base.name}）" if lang != "en" else f"{c.name} against {base.name}"
+        sections.append(_section(heading, paragraphs=[c.scenario.scenario.description], tables=tables,
+                                 figures=[figure_item(Path(directory) / n, n) for n in own]))
+    overlays = [n for n in figure_names if n.startswith("overlay")]
+    sections.append(_section(text("figures", lang), figures=[figure_item(Path(directory) / n, n) for n in overlays]))
+    title = f"{text('briefing_title', lang)}：{text('comparison', lang)} {base.name}"
+    meta = f"{base.scenario.description} · {text('model_version', lang)} {__version__}"
     return render(title, meta, sections, lang=lang)

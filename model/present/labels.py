@@ -17,11 +17,12 @@ import re
 import tomllib
 from functools import cache
 from importlib import resources
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from model.core.errors import UserError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["DEFAULT_LANG", "LANGS", "check_lang", "has_label", "header", "label", "lever_name",
            "percent", "rename", "text", "unit", "unit_of", "unit_text"]

@@ -11,14 +11,16 @@ import numpy as np
 import pandas as pd
 
 from model.core.calendar import CALENDAR
-from model.present.labels import DEFAULT_LANG, text, unit
+from model.present.labels import DEFAULT_LANG, header, text, unit
 from model.present.labels import label as label_of
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["DPI", "end_of_data", "figure", "file_figure", "plot_bars", "plot_paths", "save_figure"]
+__all__ = ["BANDS", "DPI", "end_of_data", "fan_chart", "figure", "file_figure", "mark_2019", "outturns_2019", "plot_bars",
+           "plot_paths",
+           "save_figure"]
 
 DPI = 110
 """Resolution of every saved figure."""
@@ -118,6 +120,7 @@ def plot_paths(
     ax.set_xticks(range(len(xs)))
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
+    mark_2019(ax, xs, first, columns, lang=lang)
     end_of_data(ax, pos.get(str(CALENDAR.last_observed), 0) + 0.5, lang=lang)
     if title:
         ax.set_title(title, fontsize=10)
@@ -125,6 +128,42 @@ def plot_paths(
     ax.legend(fontsize=7)
     return ax
 
+
+
+YTD_OF_YEAR = {"gdp_ytd": "gdp", "gdp_real_yoy_ytd": "gdp_real_yoy", "revenue_ytd": "revenue",
+               "revenue_yoy_ytd": "revenue_yoy", "digital_core_real_yoy_ytd": "digital_core_real_yoy"}
+"""Year-to-date variables whose fourth-quarter value is a published calendar-year figure."""
+
+
+def outturns_2019(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, float]:
+    """The published 2019 figures that the 2019Q4 year-to-date value of each of ``columns`` equals.
+
+    The model's 2019 is built from the published 2019 totals and growth rates (GDP 15,373 亿元,
+    +6.8%; revenue 1,965.97 亿元, +7.7%; digital core +15.1%: ``data/observations.csv``) and
+    reproduces them exactly (``tests/test_reference.py``), so the value is read off ``frame`` at
+    2019Q4 rather than from a file: a plotting leaf reads no data.
+    """
+    if "2019Q4" not in {str(p) for p in frame.index}:
+        return {}
+    row = frame.loc[pd.Period("2019Q4", freq="Q")] if isinstance(frame.index, pd.PeriodIndex) else frame.loc["2019Q4"]
+    return {c: float(row[c]) for c in columns if c in YTD_OF_YEAR and c in frame}
+
+
+def mark_2019(ax: Axes, xs: Sequence[str], frame: pd.DataFrame, columns: Sequence[str], *,
+              lang: str = DEFAULT_LANG) -> None:
+    """Shade the 2019 quarters as estimates (2019 quarterly figures are not published: the model
+    constructs them) and mark the published 2019 outturns at 2019Q4 as data (hollow diamonds)."""
+    q2019 = [i for i, p in enumerate(xs) if p.startswith("2019Q")]
+    if not q2019:
+        return
+    ax.axvspan(q2019[0] - 0.5, q2019[-1] + 0.5, color="0.93", zorder=0, label=text("estimate", lang))
+    if "2019Q4" in xs:
+        points = outturns_2019(frame, columns)
+        for value in points.values():
+            ax.plot(xs.index("2019Q4"), value, "D", markerfacecolor="white", markeredgecolor="black",
+                    markersize=6, zorder=5)
+        if points:
+            ax.plot([], [], "D", markerfacecolor="white", markeredgecolor="black", label=text("observed_2019", lang))
 
 
 def end_of_data(ax: Axes, x: float, *, lang: str = DEFAULT_LANG) -> None:
@@ -158,4 +197,44 @@ def plot_bars(frame: pd.DataFrame, columns: Sequence[str], *, ax: Axes | None = 
     if ylabel:
         ax.set_ylabel(ylabel)
     ax.legend(fontsize=7)
+    return ax
+
+
+BANDS = (90, 60, 30)
+"""Central-bank style graded bands: the central 90%, 60% and 30% of the draws, darker inwards."""
+
+
+def fan_chart(draws: Any, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | None = None,
+              title: str | None = None, lang: str = DEFAULT_LANG) -> Axes:
+    """A fan chart in the central-bank style: graded bands of the central 30, 60 and 90% of the
+    draws, the median of the draws (dashed) distinct from the deterministic path (solid black), and
+    the observed H1 2020 points as black dots, on a quarterly axis with its unit and the end of
+    data marked."""
+    if ax is None:
+        _, ax = figure()
+    qs = sorted({50, *(50 - b // 2 for b in BANDS), *(50 + b // 2 for b in BANDS)})
+    f = draws.fan(quarterly=(variable,), annual=(), percentiles=qs)
+    point = draws.results.quarterly[variable]
+    xs = [str(p) for p in point.index]
+    pos = {p: i for i, p in enumerate(xs)}
+    x = [pos[str(p)] for p in f.period]
+    for k, b in enumerate(BANDS):
+        lo, hi = f[f"p{50 - b // 2:02d}"], f[f"p{50 + b // 2:02d}"]
+        ax.fill_between(x, lo.to_numpy(), hi.to_numpy(), color="#1f4e9c", alpha=0.18 + 0.17 * k, linewidth=0,
+                        label=text("band", lang, p=b))
+    ax.plot(range(len(xs)), point.to_numpy(), "-", color="black", linewidth=1.4, label=text("deterministic", lang))
+    ax.plot(x, f.p50.to_numpy(), "--", color="#c0392b", linewidth=1.2, label=text("median", lang))
+    obs = draws.results.observed()
+    obs = obs[obs.variable == variable]
+    if not obs.empty:
+        ax.plot([pos[str(p)] for p in obs.period], obs.observed, "o", color="black", markersize=6,
+                label=text("observed", lang))
+    ax.set_xticks(range(len(xs)))
+    ax.set_xticklabels(xs, rotation=60, fontsize=7)
+    ax.axhline(0.0, color="grey", linewidth=0.5)
+    mark_2019(ax, xs, draws.results.quarterly, [variable], lang=lang)
+    end_of_data(ax, pos.get(str(CALENDAR.last_observed), 0) + 0.5, lang=lang)
+    ax.set_title(title or header(variable, lang), fontsize=10)
+    ax.set_ylabel(unit(variable, lang))
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=4, frameon=False)  # clear of the data
     return ax

@@ -49,15 +49,19 @@ def sensitivity_report(sens: Sensitivity) -> str:
     return "\n".join(lines)
 
 
-def write_sensitivity(sens: Sensitivity, directory: str | Path) -> Path:
-    """Write ``sobol.csv``, ``tornado.png``, ``report.md`` and ``sensitivity.json`` into
-    ``directory`` atomically (:func:`model.present.output.write_dir_atomic`)."""
+def write_sensitivity(sens: Sensitivity, directory: str | Path, *, lang: str | None = None) -> Path:
+    """Write ``sobol.csv``, ``tornado.png``, ``report.md``, ``sensitivity.json`` and
+    ``sensitivity.xlsx`` (headers in ``lang``) into ``directory`` atomically
+    (:func:`model.present.output.write_dir_atomic`)."""
+    from model.present.shareable import write_sensitivity_workbook
+
     s = sens.settings
 
     def build(tmp: Path) -> None:
         to_csv(sens.indices.set_index("output"), tmp / "sobol.csv", index_label="output")
         save_tornado(sens, tmp / "tornado.png")
         (tmp / "report.md").write_text(sensitivity_report(sens), encoding="utf-8")
+        write_sensitivity_workbook(sens, tmp / "sensitivity.xlsx", lang=lang)
         meta = {
             "fingerprint": sens.fingerprint(),
             "scenario": sens.scenario.name,

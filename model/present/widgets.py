@@ -15,6 +15,7 @@ from model.analysis.results import run
 from model.core.parameters import ParameterSet
 from model.inputs.registry import default_params
 from model.inputs.scenario import Scenario
+from model.present.labels import DEFAULT_LANG, header, lever_name
 
 __all__ = ["explore"]
 
@@ -28,20 +29,25 @@ def explore(
     params: ParameterSet | None = None,
     columns: Sequence[str] = ("gdp_real_yoy_ytd", "revenue_yoy_ytd"),
     parameters: Sequence[str] = KEY_PARAMETERS,
+    lang: str = DEFAULT_LANG,
 ) -> Any:
-    """Sliders for lever sizes and key parameters that redraw ``columns`` of ``scenario``.
+    """Sliders for lever sizes and key parameters that redraw ``columns`` of ``scenario``; lever
+    names, figure titles and legends in ``lang`` (:mod:`model.present.labels`).
 
     Returns the ``ipywidgets`` container (display it, or leave it last in a cell).
     """
     import ipywidgets as w
-    import matplotlib.pyplot as plt
     from IPython.display import display
+
+    from model.present.plotting import _pyplot, plot_paths
+
+    plt = _pyplot()
 
     base = params or default_params()
     reg = base.registry
     lever_sliders = {
-        name: w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.1, description=name, continuous_update=False,
-                            style={"description_width": "160px"})
+        name: w.FloatSlider(value=1.0, min=0.0, max=3.0, step=0.1, description=lever_name(name, lang),
+                            continuous_update=False, style={"description_width": "160px"})
         for name in scenario.lever_configs()
     }
     param_sliders = {
@@ -63,7 +69,8 @@ def explore(
             out.clear_output(wait=True)
             fig, axes = plt.subplots(1, len(columns), figsize=(6 * len(columns), 3.2), squeeze=False)
             for ax, col in zip(axes[0], columns, strict=True):
-                res.plot(col, ax=ax, title=col)
+                plot_paths({res.name: res.quarterly}, [col], observed=res.observed(), ax=ax,
+                           title=header(col, lang), lang=lang)
             a = res.annual
             fig.suptitle(f"2020: real growth {a.loc[2020, 'gdp_real_yoy']:.2f}%, revenue "
                          f"{a.loc[2020, 'revenue_yoy']:+.2f}%", fontsize=10)

@@ -9,6 +9,7 @@ to two decimals, growth rates and percentage points to two, a deflator to four.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,6 +172,11 @@ def _write_plain(ws: Any, frame: pd.DataFrame) -> None:
     ws.freeze_panes = "A2"
 
 
+def sheet_title(name: str) -> str:
+    """``name`` as Excel allows a sheet title: at most 31 characters, none of ``\\ / ? * [ ] :``."""
+    return re.sub(r"[\\/?*\[\]:]", "-", name)[:31]
+
+
 def write_workbook(path: Path, sheets: Sequence[Sheet], *, extra: Sequence[tuple[str, pd.DataFrame]] = (),
                    lang: str = DEFAULT_LANG) -> Path:
     """Write ``sheets`` (labelled tables) and ``extra`` (plain tables: inputs, sources) to ``path``.
@@ -182,9 +188,9 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], *, extra: Sequence[tuple
     wb = Workbook()
     wb.remove(wb.active)
     for sheet in sheets:
-        _write_table(wb.create_sheet(sheet.name[:31]), sheet, lang)
+        _write_table(wb.create_sheet(sheet_title(sheet.name)), sheet, lang)
     for name, frame in extra:
-        _write_plain(wb.create_sheet(name[:31]), frame)
+        _write_plain(wb.create_sheet(sheet_title(name)), frame)
     wb.save(path)
     return Path(path)
 
