@@ -12,6 +12,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model.cli.backtest import add_parser as add_backtest_parser
+from model.cli.backtest import cmd_backtest
 from model.cli.compare import add_parsers as add_compare_parsers
 from model.cli.compare import cmd_compare, cmd_solve
 from model.cli.uncertainty import (
@@ -179,6 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_sensitivity_parser(sub)
     _COMMANDS["sensitivity"] = cmd_sensitivity
+
+    add_backtest_parser(sub)
+    _COMMANDS["backtest"] = cmd_backtest
     return parser
 
 
