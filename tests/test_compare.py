@@ -152,6 +152,7 @@ def cli_out(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_compare_cli_by_default_compares_every_scenario_with_the_baseline(cli_out):
     names = {p.name for p in cli_out.iterdir()}
     assert {"comparison.csv", "contributions.csv", "cost_effectiveness.csv", "headline.csv", "report.md",

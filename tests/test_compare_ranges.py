@@ -199,6 +199,7 @@ def _strip_ranges(report: str) -> str:
     return "\n".join(out)
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_cli_without_draws_writes_exactly_what_it_wrote_before(tmp_path):
     plain, ranged = tmp_path / "plain", tmp_path / "ranged"
     assert main(["compare", H2, "--quiet", "--out", str(plain)]) == 0
@@ -219,6 +220,7 @@ def test_cli_without_draws_writes_exactly_what_it_wrote_before(tmp_path):
     assert _strip_ranges((ranged / "report.md").read_text(encoding="utf-8")) == text
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_cli_same_seed_gives_identical_comparison_csv(tmp_path, monkeypatch):
     _fast_figures(monkeypatch)
     args = ["compare", H2, "scenarios/second_wave.toml", "--quiet", "--draws", "500"]

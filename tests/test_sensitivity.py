@@ -81,7 +81,7 @@ def test_inverse_cdf_mapping_draws_the_same_distribution_as_the_monte_carlo(prio
 
 def test_joint_trend_draws_agree_between_the_monte_carlo_and_the_unit_cube_map():
     from model.analysis.uncertainty import JointTrend, priors
-    from model.core.parameters import default_params
+    from model.inputs.registry import default_params
 
     p = default_params()
     trend = JointTrend.of(priors(p), p, 1.0)
@@ -101,6 +101,7 @@ def test_joint_trend_draws_agree_between_the_monte_carlo_and_the_unit_cube_map()
     assert not np.any(mc == near.hi) and np.all(np.mean(cube == near.hi, axis=0) > 0.1)
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_cli_sensitivity_writes_its_folder_and_a_later_run_keeps_it_only_while_valid(tmp_path, capsys):
     out = tmp_path / "res"
     assert main(["sensitivity", H2, "--samples", "32", "--seed", "1", "--out", str(out), "--quiet"]) == 0

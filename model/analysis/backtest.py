@@ -168,7 +168,7 @@ def trend_for(case: Case, method: str) -> TrendFit:
 
 def shape_draws(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Draws of the gap shape (``rho``, ``pi``, ``phi``) from the scenario model's priors, ``(n,)`` each."""
-    from model.core.parameters import registry
+    from model.inputs.registry import registry
 
     p = registry()
     out = {}

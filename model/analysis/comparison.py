@@ -37,6 +37,7 @@ from model.analysis.attribution import Attribution, attribute
 from model.analysis.results import Results, run
 from model.analysis.uncertainty import FAN_PERCENTILES
 from model.core import indicators
+from model.core.calendar import CALENDAR
 from model.core.levers import REGISTRY as LEVERS
 from model.core.periods import last_complete_year, parse_period
 from model.inputs.scenario import Scenario
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 DEFAULT_BASELINE = Path("scenarios/baseline.toml")
-COMPARE_START = "2020Q1"
+COMPARE_START = str(CALENDAR.report_start)
 """First quarter compared (earlier quarters are the 2019 base)."""
 
 QUARTERLY_VARIABLES: dict[str, str] = {
@@ -538,8 +539,8 @@ def _contribution_fan(c: Comparison, a: Draws, b: Draws) -> pd.DataFrame:
     take the scenario's values (the scenario's draws of ``theta`` for ``parameters``), the others
     the baseline's; both runs' forecast shocks are the same random numbers.
     """
-    from model.analysis.attribution import PARAMETERS, SHOCKS, coalitions, shapley_weights
-    from model.core.simulate import Inputs, simulate
+    from model.analysis.attribution import coalitions, shapley_weights, switch_players
+    from model.core.simulate import simulate
 
     pct = [f"p{q:02d}" for q in FAN_PERCENTILES]
     players = c.players
@@ -552,11 +553,8 @@ def _contribution_fan(c: Comparison, a: Draws, b: Draws) -> pd.DataFrame:
     values = {var: np.empty((m.shape[0], a.n, yi.size)) for var in RANGE_CONTRIBUTIONS}
     for r, row in enumerate(m):
         on = dict(zip(players, row, strict=True))
-        injections = {n: (s_in if on.get(n, False) else b_in).injections[n][:, : span.n] for n in LEVERS}
-        source = a if on.get(PARAMETERS, False) else b
-        noise = (s_in if on.get(PARAMETERS, False) else b_in).noise[:, : span.n]
-        shocks = (s_in if on.get(SHOCKS, False) else b_in).shocks
-        ann = indicators.annual(simulate(source.theta, Inputs(span, injections, shocks, noise)))
+        theta, inputs = switch_players(on.__getitem__, players, span, b_in, s_in, b.theta, a.theta)
+        ann = indicators.annual(simulate(theta, inputs))
         for var in RANGE_CONTRIBUTIONS:
             values[var][r] = ann[var][:, yi]
     rows = []

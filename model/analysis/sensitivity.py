@@ -11,11 +11,11 @@ over the whole prior range, not only near the point:
 
 Set-up.  Factors are the uncertain parameters of the registry, each on the unit cube and mapped
 through its prior's inverse CDF (:meth:`model.core.parameters.Prior.ppf`: the same priors, centres and
-``scale`` as the Monte Carlo of :mod:`model.analysis.uncertainty`, truncated normal, beta on the bounds, or
+``scale`` as the Monte Carlo of :mod:`model.analysis.montecarlo`, truncated normal, beta on the bounds, or
 uniform).  Sobol indices assume independent factors, so the three jointly estimated trend
 parameters form **one group**, ``trend``: three independent uniforms become standard normals and
 then the correlated trend parameters through the Cholesky factor of their estimated covariance,
-the same joint normal as the Monte Carlo's (:class:`model.analysis.uncertainty.JointTrend`) but clipped to
+the same joint normal as the Monte Carlo's (:class:`model.analysis.sampling.JointTrend`) but clipped to
 the bounds where the Monte Carlo rejects, because the map from the unit cube must be
 deterministic (the bounds lie more than 8 sds away, so neither binds).  The forecast shocks from
 2020Q3 to the end of the last output year form another group, ``forecast_shocks``.  Samples follow
@@ -44,15 +44,9 @@ import pandas as pd
 from scipy import special
 
 from model.analysis.results import Results, run
-from model.analysis.uncertainty import (
-    SHOCK_START,
-    JointTrend,
-    Origins,
-    check_prior,
-    forecast_gap,
-    priors,
-)
+from model.analysis.sampling import SHOCK_START, JointTrend, forecast_gap
 from model.core import indicators
+from model.core.calendar import CALENDAR
 from model.core.errors import UserError
 from model.core.indicators import At, split_at
 from model.core.parameters import ParameterSet, Prior
@@ -60,6 +54,7 @@ from model.core.periods import parse_period
 from model.core.simulate import simulate
 from model.fitting.calibration import recalibrate
 from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
+from model.inputs.uncertainty_settings import Origins, check_prior, priors
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -326,7 +321,7 @@ def sobol(
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
-    from model.analysis.uncertainty import _progress
+    from model.analysis.montecarlo import progress_bar
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -340,7 +335,7 @@ def sobol(
     for text in outputs:
         try:
             t = At(*split_at(text))
-            t.check(first=pd.Period("2020Q1", freq="Q"), last=parse_period(scenario.horizon))
+            t.check(first=CALENDAR.report_start, last=parse_period(scenario.horizon))
         except ValueError as exc:
             raise UserError(str(exc), key="outputs") from None
         if not t.annual:
@@ -358,7 +353,7 @@ def sobol(
     y = np.empty((u.shape[0], len(targets)))
     missed = 0
     base = {k: np.full((1, 1), v) for k, v in p.theta().items()}
-    with _progress(u.shape[0], f"{scenario.name}: sensitivity", progress) as bar:
+    with progress_bar(u.shape[0], f"{scenario.name}: sensitivity", progress) as bar:
         for lo in range(0, u.shape[0], BATCH):
             rows = slice(lo, min(lo + BATCH, u.shape[0]))
             drawn, e = _map(design, u[rows], p, settings.scale)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.core.blocks.base_year import Base
+from model.core.calendar import CALENDAR, Calendar
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
 
@@ -62,22 +63,23 @@ def parameters() -> tuple[Parameter, ...]:
 
 def revenue(
     theta: dict[str, np.ndarray], b: Base, revenue_2019: np.ndarray, gdp: np.ndarray, direct: np.ndarray,
-    span: Span,
+    span: Span, *, calendar: Calendar = CALENDAR,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Tax and non-tax revenue, each ``(n, T)`` in 亿元.
 
     ``revenue_2019`` is ``(n, 4)``; ``gdp`` nominal GDP ``(n, T)`` from 2018 on; ``direct`` the sum of
     the levers' direct revenue effects, added to tax revenue; the residual is added to non-tax
-    revenue.
+    revenue.  The residual is :math:`u` from ``calendar.report_start`` through
+    ``calendar.last_observed`` and decays after it.
     """
     n_years = gdp.shape[1] // 4
     gdp_2019 = gdp[:, 4:8]
     ratio = (gdp.reshape(gdp.shape[0], n_years, 4) / gdp_2019[:, None, :]).reshape(gdp.shape)
     base = np.tile(revenue_2019, (1, n_years))
     tax = b.tax_share_2019 * base * ratio ** theta["tax_buoyancy"]
-    k = span.since("2020Q2")[None, :]
+    k = span.since(calendar.last_observed)[None, :]
     residual = np.where(
-        span.since("2020Q1")[None, :] < 0, 0.0,
+        span.since(calendar.report_start)[None, :] < 0, 0.0,
         theta["revenue_h1_residual"] * theta["revenue_residual_persistence"] ** np.maximum(k, 0),
     )
     nontax = (1.0 - b.tax_share_2019) * base * ratio ** theta["nontax_elasticity"] + base * residual / 100.0

@@ -19,7 +19,7 @@ import numpy as np
 from pydantic import Field
 
 from model.core.lags import shift
-from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array, register
+from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
 
@@ -40,7 +40,6 @@ class ConsumptionEventsConfig(LeverConfig):
         return {"events"}
 
 
-@register
 class ConsumptionEvents(Lever):
     name = "consumption_events"
     title = "Consumption events and vouchers"

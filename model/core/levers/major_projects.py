@@ -22,7 +22,7 @@ import pandas as pd
 from pydantic import Field, model_validator
 
 from model.core.lags import distributed_lag
-from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array, register
+from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span, parse_period
 
@@ -77,7 +77,6 @@ class MajorProjectsConfig(LeverConfig):
         return dict(zip(quarters, self.total * w / w.sum(), strict=True))
 
 
-@register
 class MajorProjects(Lever):
     name = "major_projects"
     title = "Major projects (六新)"

@@ -18,7 +18,7 @@ from typing import ClassVar
 import numpy as np
 
 from model.core.lags import distributed_lag, shift
-from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array, register
+from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
 
@@ -30,7 +30,6 @@ class TaxFeeReliefConfig(LeverConfig):
     """Relief granted per quarter including deferrals, 亿元."""
 
 
-@register
 class TaxFeeRelief(Lever):
     name = "tax_fee_relief"
     title = "Tax and fee relief"
