@@ -47,14 +47,13 @@ class Backtest:
     as_of: str
 
     def record(self) -> dict[str, Any]:
-        """The chosen method's record by stage (GDP, all regions and Hangzhou), for the forecast to state."""
+        """Every method's record by region and stage (full-year GDP growth), for forecasts to quote."""
         sc = self.scorecard
-        out: dict[str, Any] = {"method": self.chosen, "as_of": self.as_of, "crisis_rmse_ratio": self.crisis_ratio,
-                               "stages": {}}
-        s = self.scales[(self.scales.method == self.chosen)]
-        out["scales"] = {r.variable: {"sigma": r.sigma, "ar": r.ar} for r in s.itertuples()}
-        for r in sc[(sc.method == self.chosen) & (sc.variable == "gdp_real_growth")].itertuples():
-            out["stages"].setdefault(r.region, {})[r.stage] = {
+        out: dict[str, Any] = {"chosen": self.chosen, "as_of": self.as_of, "crisis_rmse_ratio": round(self.crisis_ratio, 3),
+                               "n_draws": self.n_draws, "methods": {}}
+        out["scales"] = {f"{r.method}/{r.variable}": {"sigma": r.sigma, "ar": r.ar} for r in self.scales.itertuples()}
+        for r in sc[sc.variable == "gdp_real_growth"].itertuples():
+            out["methods"].setdefault(r.method, {}).setdefault(r.region, {})[r.stage] = {
                 "n": int(r.n), "rmse": round(r.rmse, 3), "bias": round(r.bias, 3),
                 "coverage90": round(r.coverage90, 3), "crps": round(r.crps, 3),
             }

@@ -45,7 +45,24 @@ def _scenario_paths(paths: Sequence[str]) -> list[Path]:
     return [Path(p) for p in paths] if paths else [DEFAULT_SCENARIO]
 
 
+def check_as_of(text: str) -> None:
+    """``--as-of`` of ``run`` and ``calibrate``: a release round in ``data/`` with Hangzhou's GDP release.
+
+    The scenario model's calendar (base year 2019, COVID from 2020Q1) is fixed, so only the H1 2020
+    round runs; earlier releases are for ``backtest``.
+    """
+    from model.core.calendar import CALENDAR
+    from model.inputs.releases import parse_as_of
+
+    q = parse_as_of(text, need=("hangzhou", "gdp_real_growth_ytd"))
+    if q != CALENDAR.last_observed:
+        raise UserError(f"the scenario model runs as of {CALENDAR.last_observed} only (base year "
+                        f"{CALENDAR.base_year}, COVID from {CALENDAR.covid_start}); got {q}; "
+                        "use `backtest --as-of` for earlier releases", key="--as-of")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    check_as_of(args.as_of)
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
 
@@ -68,6 +85,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    check_as_of(args.as_of)
     from model.fitting.calibration import calibrate
     from model.inputs.scenario import load_scenario
 
@@ -136,11 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
     add_run_options(p)  # --draws, --seed, --threshold
+    p.add_argument("--as-of", default="2020Q2", metavar="ROUND", help="release round (default 2020Q2, the H1 2020 release)")
     _COMMANDS["run"] = cmd_run
 
     p = sub.add_parser("calibrate", help="calibrate to H1 2020 and print the fit table")
     p.add_argument("scenario", nargs="?", metavar="SCENARIO.toml", help="use this scenario's parameter overrides")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    p.add_argument("--as-of", default="2020Q2", metavar="ROUND", help="release round (default 2020Q2, the H1 2020 release)")
     _COMMANDS["calibrate"] = cmd_calibrate
 
     p = sub.add_parser("validate", help="check scenario files without running them")

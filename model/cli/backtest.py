@@ -10,7 +10,7 @@ from model.core.errors import UserError
 
 __all__ = ["add_parser", "cmd_backtest"]
 
-RECORD_FILE = Path(__file__).resolve().parents[2] / "data" / "track_record.json"
+from model.inputs.record import RECORD_FILE
 
 
 def _draws(text: str) -> int:
@@ -38,8 +38,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     from model.analysis.track_record import run_backtest
+    from model.inputs.record import record_line
     from model.inputs.releases import load_releases, parse_as_of
-    from model.present.backtest_report import record_line, write_backtest, write_record
+    from model.present.backtest_report import write_backtest, write_record
 
     n = _draws(args.draws)
     rel = load_releases()
@@ -54,7 +55,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
     if not args.quiet:
         rec = bt.record()
         for stage in ("Q1", "H1", "Q1-Q3"):
-            print(record_line(rec, stage))
+            print(record_line(rec, stage, method=bt.chosen))
         print(f"chosen trend estimator: {bt.chosen}; backtest took {time.perf_counter() - start:.1f} s")
         print(f"wrote {where}/")
     return 0

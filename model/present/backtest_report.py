@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.inputs.record import record_line
 from model.present.output import write_dir_atomic, write_text_atomic
 
 if TYPE_CHECKING:
@@ -19,16 +20,6 @@ __all__ = ["record_line", "report_markdown", "write_backtest", "write_record"]
 BACKTEST_COLUMNS = ["method", "region", "year", "as_of", "variable", "forecast", "outturn", "error",
                     "p05", "p25", "p50", "p75", "p95", "pit", "crps"]
 _NAIVE = ("carry_forward", "last_year", "target")
-
-
-def record_line(record: dict, stage: str = "H1", region: str = "all") -> str:
-    """One line such as ``H1 -> full year, n = 27: RMSE 0.67 pp, 90% band covered 89%``."""
-    s = record["stages"].get(region, {}).get(stage)
-    if s is None:
-        return f"no backtest record for {region} {stage}"
-    return (f"{stage} -> full year, n = {s['n']} ({region} regions, {record['method']} trend): "
-            f"RMSE {s['rmse']:.2f} pp, bias {s['bias']:+.2f} pp, 90% band covered {100 * s['coverage90']:.0f}%, "
-            f"CRPS {s['crps']:.2f}")
 
 
 def _table(frame) -> str:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from model.core.errors import UserError
 from model.core.levers import REGISTRY as LEVERS
+from model.inputs.record import load_record
 
 if TYPE_CHECKING:
     from model.analysis.results import Results
@@ -142,6 +143,7 @@ def summary_dict(results: Results, draws: Draws | None = None) -> dict[str, Any]
             },
             "headline": headline,
             "h2_2020_real_growth": results.h2_growth(),
+            "track_record": {"line": results.track_record(), **(load_record() or {})},
             "calibration": {
                 "all_targets_met": cal.ok,
                 "targets": cal.fit.drop(columns="within").to_dict(orient="records"),
