@@ -12,7 +12,7 @@ setup(
     packages=[*find_packages(include=["model", "model.*"]), "model.data", "model.scenarios"],
     package_dir={"model.data": "data", "model.scenarios": "scenarios"},
     package_data={
-        "model.data": ["*.csv"],
+        "model.data": ["*.csv", "*.json"],
         "model.scenarios": ["*.toml"],
         "model.present": ["*.toml", "templates/*.j2"],
     },

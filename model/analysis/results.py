@@ -22,6 +22,7 @@ from model.core.parameters import ParameterSet
 from model.core.periods import Span, last_complete_year, parse_period
 from model.core.simulate import as_theta, simulate
 from model.fitting.calibration import Calibration, calibrate
+from model.inputs.record import load_record, record_line
 from model.inputs.registry import default_params
 from model.inputs.scenario import Scenario, load_scenario
 
@@ -109,11 +110,16 @@ class Results:
             head,
             "",
             f"H2 2020 real growth (H2 over H2 2019): {self.h2_growth():.2f}%",
+            f"Track record of the method: {track_record_line()}",
             "",
             "Calibration to H1 2020 " + ("(all targets met)" if self.calibration.ok else "(TARGETS MISSED)"),
             fit.to_string(index=False, float_format=lambda x: f"{x:,.3f}"),
         ]
         return "\n".join(lines)
+
+    def track_record(self) -> str:
+        """The method's backtest record for the same as-of release (H1 -> full year)."""
+        return track_record_line()
 
     def h2_growth(self, variable: str = "gdp_real") -> float:
         """Growth of 2020 H2 over 2019 H2, percent."""
@@ -166,3 +172,8 @@ def run(scenario: Scenario | str | Path, *, params: ParameterSet | None = None) 
     inputs = scenario.inputs()
     paths = simulate(as_theta(calibration.params.theta()), inputs)
     return Results(scenario, calibration, paths, inputs.span)
+
+
+def track_record_line(stage: str = "H1") -> str:
+    """The stored backtest record of the method as of the ``stage`` release (see :mod:`model.inputs.record`)."""
+    return record_line(load_record(), stage)

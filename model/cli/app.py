@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model.cli.backtest import add_parser as add_backtest_parser
+from model.cli.backtest import cmd_backtest
 from model.cli.common import DEFAULT_RESULTS, DEFAULT_SCENARIO, params_from_args
 from model.cli.compare import add_parsers as add_compare_parsers
 from model.cli.compare import cmd_compare, cmd_solve
@@ -83,7 +85,24 @@ def command_line(args: argparse.Namespace) -> str:
     return " ".join(["python -m model", *(shlex.quote(a) for a in getattr(args, "argv", []))])
 
 
+def check_as_of(text: str) -> None:
+    """``--as-of`` of ``run`` and ``calibrate``: a release round in ``data/`` with Hangzhou's GDP release.
+
+    The scenario model's calendar (base year 2019, COVID from 2020Q1) is fixed, so only the H1 2020
+    round runs; earlier releases are for ``backtest``.
+    """
+    from model.core.calendar import CALENDAR
+    from model.inputs.releases import parse_as_of
+
+    q = parse_as_of(text, need=("hangzhou", "gdp_real_growth_ytd"))
+    if q != CALENDAR.last_observed:
+        raise UserError(f"the scenario model runs as of {CALENDAR.last_observed} only (base year "
+                        f"{CALENDAR.base_year}, COVID from {CALENDAR.covid_start}); got {q}; "
+                        "use `backtest --as-of` for earlier releases", key="--as-of")
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    check_as_of(args.as_of)
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
     from model.present.run_files import write_run
@@ -118,6 +137,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
+    check_as_of(args.as_of)
     from model.fitting.calibration import calibrate
     from model.inputs.scenario import load_scenario
 
@@ -189,11 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the results even if the calibration misses H1 2020 targets (the report says so)")
     p.add_argument("--no-figures", action="store_true", help="write no PNG figures (faster; tables and report only)")
     add_run_options(p)  # --draws, --seed, --threshold
+    p.add_argument("--as-of", default="2020Q2", metavar="ROUND", help="release round (default 2020Q2, the H1 2020 release)")
     _COMMANDS["run"] = cmd_run
 
     p = sub.add_parser("calibrate", help="calibrate to H1 2020 and print the fit table")
     p.add_argument("scenario", nargs="?", metavar="SCENARIO.toml", help="use this scenario's parameter overrides")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
+    p.add_argument("--as-of", default="2020Q2", metavar="ROUND", help="release round (default 2020Q2, the H1 2020 release)")
     _COMMANDS["calibrate"] = cmd_calibrate
 
     p = sub.add_parser("validate", help="check scenario files without running them")
@@ -213,6 +235,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_sensitivity_parser(sub)
     _COMMANDS["sensitivity"] = cmd_sensitivity
+    add_backtest_parser(sub)
+    _COMMANDS["backtest"] = cmd_backtest
     for p in sub.choices.values():  # every command: the language of labels, tables and figures
         add_lang_option(p)
     return parser

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -27,37 +26,10 @@ import pandas as pd
 from model.core.calendar import CALENDAR
 from model.core.errors import UserError
 from model.core.periods import parse_period
+from model.inputs.paths import DATA_DIR, shipped
 
 __all__ = ["DATA_DIR", "LAST_OBSERVED", "Data", "load_data", "shipped"]
 
-_PACKAGE = Path(__file__).resolve().parents[1]  # model/
-
-
-def shipped(relative: str | Path) -> Path:
-    """Where a file or folder the project ships (``data``, ``scenarios/h2_plan.toml``) is.
-
-    The working folder's copy if there is one (analysts edit their scenarios there), else the copy
-    installed with the package (``pip install .`` maps ``data/`` and ``scenarios/`` to the package's
-    ``model/data`` and ``model/scenarios``: see ``setup.py``), else the source checkout's top-level
-    folder (an editable install, the tests).
-    """
-    p = Path(relative)
-    if p.exists() or p.is_absolute():
-        return p
-    for root in (_PACKAGE, _PACKAGE.parent):
-        if (root / p).exists():
-            return root / p
-    return p
-
-
-def _data_dir() -> Path:
-    packaged = Path(str(resources.files("model"))) / "data"  # an installed wheel
-    return packaged if (packaged / "observations.csv").is_file() else _PACKAGE.parent / "data"
-
-
-DATA_DIR = _data_dir()
-"""The folder of ``observations.csv`` and ``levers_h1.csv``: ``data/`` of the source checkout, or
-its copy ``model/data/`` in an installed package (:mod:`importlib.resources`)."""
 LAST_OBSERVED = CALENDAR.last_observed
 """The last quarter with data (:mod:`model.core.calendar`)."""
 

@@ -35,6 +35,7 @@ import pandas as pd
 
 from model.core.errors import UserError
 from model.core.periods import parse_period
+from model.inputs.paths import DATA_DIR
 
 __all__ = [
     "INDICATORS",
@@ -47,7 +48,7 @@ __all__ = [
     "stage_of",
 ]
 
-RELEASES_FILE = Path(__file__).resolve().parents[2] / "data" / "releases.csv"
+RELEASES_FILE = DATA_DIR / "releases.csv"
 REGIONS = ("china", "zhejiang", "hangzhou")
 INDICATORS = ("gdp_real_growth_ytd", "revenue_growth_ytd", "target_growth")
 PLAN_INDICATORS = ("target_growth",)

@@ -145,6 +145,8 @@ def run_report(
         f"Real GDP grows {a.loc[2020, 'gdp_real_yoy']:.2f}% in 2020 and budget revenue "
         f"{a.loc[2020, 'revenue_yoy']:+.2f}%; H2 2020 real growth over H2 2019 is {results.h2_growth():.2f}%.",
         "",
+        f"Track record of the method (`python -m model backtest`): {results.track_record()}.",
+        "",
         *(report_section(draws, fan_figures) if draws is not None else []),
         "## Quarter by quarter, as published (year to date)",
         "",

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from model.core.levers import REGISTRY as LEVERS
+from model.inputs.record import load_record
 from model.present.output import check_results_finite, jsonable, to_csv, write_dir_atomic
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ def summary_dict(results: Results, draws: Draws | None = None,
             },
             "headline": headline,
             "h2_2020_real_growth": results.h2_growth(),
+            "track_record": {"line": results.track_record(), **(load_record() or {})},
             "calibration": {
                 "all_targets_met": cal.ok,
                 "miss_accepted": bool(made_by.get("calibration_miss_accepted")) and not cal.ok,

@@ -1,0 +1,258 @@
+"""Pseudo-real-time backtest of the method on China, Zhejiang and Hangzhou.
+
+For every region and year whose full-year first release is in ``data/releases.csv`` (and
+published by the backtest's as-of round), and for each intra-year release of that year (Q1, H1,
+Q1-Q3), the method is run with only what had been published by that release:
+
+1. **Trend.** An estimator (:mod:`model.fitting.trend_estimators`) on the full-year growth of the
+   years before, latest vintage published by then.  A year without a full-year figure gets a
+   stand-in: its latest cumulative release plus the mean change from that stage to the full year
+   in the years with both (all regions, earlier years), with the sd of that change as its own
+   uncertainty, carried into the trend's se through the estimator's sensitivity to the stand-in.
+2. **Gap.** The gap to trend in quarter *k* of the year is ``d [(1 - pi) rho^k + pi phi^k]``, the
+   scenario model's shape, with ``rho``, ``pi``, ``phi`` drawn from the scenario model's priors
+   for the rest of the economy; ``d`` is re-calibrated in every draw so that the draw reproduces
+   the release exactly (growth of the YTD sum against the year before, quarters of the year before
+   equal: the seasonal profile moves real growth by less than 0.1 pp, REVIEW section 3.2).  Before
+   2020 there is no COVID: the gap is whatever the release says relative to trend.
+3. **Innovations.** An AR(1) gap from the quarter after the release on, innovation sd ``sigma``
+   (% of trend) and coefficient ``ar``: the forecast-error process whose scale the backtest
+   calibrates (:func:`calibrate_scale`).  Revenue has its own.
+
+It forecasts the year's full-year growth and, where the next year's first release is held, the
+next year's.  Everything is arithmetic on ``(draws, cases)`` arrays: no loop over draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from model.core.lags import lag_matrix
+from model.fitting.trend_estimators import ESTIMATORS, TrendFit, combine_anchor, fit_trend
+from model.inputs.regions import REGIONS
+from model.inputs.releases import STAGES, Releases
+
+__all__ = ["METHODS", "VARIABLES", "Case", "benchmark_points", "build_cases", "cases_frame", "method_draws", "shape_draws", "trend_for"]
+
+METHODS = (*ESTIMATORS, "anchored")
+"""The method with each trend estimator (see :mod:`model.fitting.trend_estimators`)."""
+VARIABLES = {"gdp_real_growth": "gdp_real_growth_ytd", "revenue_growth": "revenue_growth_ytd"}
+"""Backtest variable to the releases indicator it forecasts."""
+INTRA = ("Q1", "H1", "Q1-Q3")
+_STANDIN_SD = 1.0
+"""sd (pp) of a stand-in when no year yet has both figures (assumption: a normal-year residual sd)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One forecast: ``region``'s ``variable`` as of the ``stage`` release of ``year``."""
+
+    region: str
+    variable: str
+    year: int
+    stage: str
+    ytd: float
+    outturn: float
+    outturn_next: float | None
+    history: tuple[float | None, ...]
+    standins: tuple[tuple[int, float], ...]
+    last_year: float | None
+    target: float | None
+    anchor: float | None
+
+    @property
+    def quarter(self) -> int:
+        return STAGES[self.stage]
+
+    @property
+    def as_of(self) -> str:
+        return f"{self.year}Q{self.quarter}"
+
+
+def _standin_change(rel: Releases, indicator: str, stage: str, before: int) -> tuple[float, float]:
+    """Mean and sd of (full year - ``stage`` release), first releases, years before ``before``."""
+    diffs = []
+    for r in REGIONS:
+        fy = rel.series(r, indicator, "FY")
+        st = rel.series(r, indicator, stage)
+        common = [y for y in st.index if y in fy.index and y < before]
+        diffs += [fy[y] - st[y] for y in common]
+    if len(diffs) < 2:
+        return 0.0, _STANDIN_SD
+    d = np.asarray(diffs)
+    return float(d.mean()), float(d.std(ddof=1))
+
+
+def _history(rel: Releases, region: str, indicator: str, year: int) -> tuple[np.ndarray, list[tuple[int, float]]]:
+    """Full-year growth of the years before ``year`` as known in ``rel``, stand-ins filled."""
+    fy = rel.series(region, indicator, "FY", vintage="latest")
+    first = min([*fy.index, year])
+    years = np.arange(first, year)
+    y = np.array([fy.get(v, np.nan) for v in years], dtype=float)
+    standins = []
+    for i, v in enumerate(years):
+        if np.isfinite(y[i]):
+            continue
+        for stage in ("Q1-Q3", "H1", "Q1"):
+            val = rel.value(region, indicator, f"{v}{stage}", vintage="latest")
+            if val is not None:
+                mean, sd = _standin_change(rel, indicator, stage, year)
+                y[i] = val + mean
+                standins.append((i, sd))
+                break
+    return y, standins
+
+
+def _key(values: np.ndarray) -> tuple[float | None, ...]:
+    """Values as a hashable tuple, ``None`` for a missing year (NaN never equals itself)."""
+    return tuple(float(v) if np.isfinite(v) else None for v in values)
+
+
+def build_cases(releases: Releases, variables: Sequence[str] = tuple(VARIABLES)) -> list[Case]:
+    """Every (region, variable, year, intra-year stage) the releases allow, as of ``releases``' cut."""
+    cases = []
+    for variable in variables:
+        ind = VARIABLES[variable]
+        for region in REGIONS:
+            fy = releases.series(region, ind, "FY")
+            for year in fy.index:
+                if year >= 2020:
+                    continue
+                for stage in INTRA:
+                    ytd = releases.value(region, ind, f"{year}{stage}")
+                    if ytd is None:
+                        continue
+                    rel = releases.as_of(f"{year}Q{STAGES[stage]}")
+                    hist, standins = _history(rel, region, ind, year)
+                    if not np.isfinite(hist).any():
+                        continue
+                    last = float(hist[-1]) if np.isfinite(hist[-1]) else None
+                    target = rel.value(region, "target_growth", f"{year}FY") if ind == "gdp_real_growth_ytd" else None
+                    anchor = target
+                    bench = REGIONS[region].benchmark
+                    if anchor is None and bench is not None and ind == "gdp_real_growth_ytd":
+                        national = rel.value(bench, "target_growth", f"{year}FY")
+                        own = rel.value(region, ind, f"{year - 1}FY", vintage="latest")
+                        nat_last = rel.value(bench, ind, f"{year - 1}FY", vintage="latest")
+                        if None not in (national, own, nat_last):
+                            anchor = national + (own - nat_last)  # type: ignore[operator]
+                    nxt = fy.get(year + 1)
+                    cases.append(Case(region, variable, int(year), stage, float(ytd), float(fy[year]),
+                                      None if nxt is None else float(nxt), _key(hist), tuple(standins),
+                                      last, target, anchor))
+    return cases
+
+
+def trend_for(case: Case, method: str) -> TrendFit:
+    """The trend of ``case`` under ``method``, its se widened by the stand-ins' own uncertainty."""
+    name = "llt" if method == "anchored" else method
+    y = np.asarray(case.history, dtype=float)
+    fit = fit_trend(name, y)
+    if case.standins:
+        extra = np.zeros(2)
+        for i, sd in case.standins:
+            bumped = y.copy()
+            bumped[i] += 1.0
+            f2 = fit_trend(name, bumped)
+            extra += (np.subtract(f2.mean, fit.mean) * sd) ** 2
+        fit = TrendFit(fit.mean, tuple(np.sqrt(np.square(fit.se) + extra)), fit.estimator)  # type: ignore[arg-type]
+    if method == "anchored":
+        fit = combine_anchor(fit, case.anchor)
+    return fit
+
+
+def shape_draws(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Draws of the gap shape (``rho``, ``pi``, ``phi``) from the scenario model's priors, ``(n,)`` each."""
+    from model.inputs.registry import registry
+
+    p = registry()
+    out = {}
+    for key, name in (("rho", "shock_rest_decay"), ("pi", "shock_rest_persistent"), ("phi", "shock_persistent_decay")):
+        par = p[name]
+        out[key] = par.prior.sample(rng, n, par.bounds)
+    return out
+
+
+def _rng(case: Case, seed: int) -> np.random.Generator:
+    r = list(REGIONS).index(case.region)
+    v = list(VARIABLES).index(case.variable)
+    return np.random.default_rng([seed, r, v, case.year, case.quarter])
+
+
+@lru_cache(maxsize=8)
+def _random(cases: tuple[Case, ...], n: int, seed: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Standard-normal trend and innovation draws and gap-shape draws, per case (cached)."""
+    m = len(cases)
+    z = np.empty((m, n))
+    e = np.empty((m, n, 8))
+    shapes = {k: np.empty((m, n)) for k in ("rho", "pi", "phi")}
+    for i, c in enumerate(cases):  # a loop over cases to seed their streams, not over draws
+        rng = _rng(c, seed)
+        z[i] = rng.standard_normal(n)
+        e[i] = rng.standard_normal((n, 8))
+        for k, v in shape_draws(n, rng).items():
+            shapes[k][i] = v
+    return z, e, shapes
+
+
+def method_draws(
+    cases: Sequence[Case], method: str, n: int, *, sigma: float, ar: float, seed: int = 2020,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draws of full-year growth (this year, next year) for each case, ``(len(cases), n)`` each (%).
+
+    Every draw re-calibrates the gap depth to the release.  Random numbers depend only on the
+    case and ``seed``, so methods and scales are compared on the same draws.
+    """
+    z, e, shapes = _random(tuple(cases), n, seed)
+    fits = [trend_for(c, method) for c in cases]
+    m1 = np.array([f.mean[0] for f in fits])[:, None]
+    m2 = np.array([f.mean[1] for f in fits])[:, None]
+    s1 = np.array([f.se[0] for f in fits])[:, None]
+    s2 = np.array([f.se[1] for f in fits])[:, None]
+    g1 = (m1 + s1 * z) / 100.0
+    g2 = (m2 + s2 * z) / 100.0
+    k = np.arange(8.0)
+    h = (1 - shapes["pi"][..., None]) * shapes["rho"][..., None] ** k + shapes["pi"][..., None] * shapes["phi"][..., None] ** k
+    q = np.array([c.quarter for c in cases])[:, None]
+    ytd = np.array([c.ytd for c in cases])[:, None] / 100.0
+    seen = k[None, None, :] < q[..., None]
+    mean_h = (h * seen).sum(-1) / q
+    d = (1.0 - (1.0 + ytd) / (1.0 + g1)) / mean_h  # exact re-calibration, every draw
+    u = (sigma / 100.0 * e * ~seen) @ lag_matrix(ar ** np.arange(8))[None]  # AR(1) from the next quarter
+    gap = d[..., None] * h + u
+    lvl_y = 1.0 - gap[..., :4].mean(-1)
+    lvl_n = 1.0 - gap[..., 4:].mean(-1)
+    fy = 100.0 * ((1.0 + g1) * lvl_y - 1.0)
+    nxt = 100.0 * ((1.0 + g2) * lvl_n / lvl_y - 1.0)
+    return fy, nxt
+
+
+def benchmark_points(cases: Sequence[Case]) -> dict[str, np.ndarray]:
+    """Naive point forecasts of the full year: the YTD release carried forward, last year's growth,
+    and the region's own target (NaN where the data hold none)."""
+    return {
+        "carry_forward": np.array([c.ytd for c in cases]),
+        "last_year": np.array([np.nan if c.last_year is None else c.last_year for c in cases]),
+        "target": np.array([np.nan if c.target is None else c.target for c in cases]),
+    }
+
+
+def cases_frame(cases: Sequence[Case]) -> pd.DataFrame:
+    """One row a case: region, variable, year, stage, as_of, ytd, outturn, outturn_next."""
+    return pd.DataFrame(
+        {
+            "region": [c.region for c in cases],
+            "variable": [c.variable for c in cases],
+            "year": [c.year for c in cases],
+            "stage": [c.stage for c in cases],
+            "as_of": [c.as_of for c in cases],
+            "ytd": [c.ytd for c in cases],
+            "outturn": [c.outturn for c in cases],
+            "outturn_next": [np.nan if c.outturn_next is None else c.outturn_next for c in cases],
+        }
+    )

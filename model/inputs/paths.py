@@ -1,0 +1,38 @@
+"""Where the files the project ships are: ``data/`` and ``scenarios/`` (a leaf of the inputs layer
+that imports neither pandas nor numpy, so that ``--help`` and ``--version`` stay fast)."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+__all__ = ["DATA_DIR", "shipped"]
+
+_PACKAGE = Path(__file__).resolve().parents[1]  # model/
+
+
+def shipped(relative: str | Path) -> Path:
+    """Where a file or folder the project ships (``data``, ``scenarios/h2_plan.toml``) is.
+
+    The working folder's copy if there is one (analysts edit their scenarios there), else the copy
+    installed with the package (``pip install .`` maps ``data/`` and ``scenarios/`` to the package's
+    ``model/data`` and ``model/scenarios``: see ``setup.py``), else the source checkout's top-level
+    folder (an editable install, the tests).
+    """
+    p = Path(relative)
+    if p.exists() or p.is_absolute():
+        return p
+    for root in (_PACKAGE, _PACKAGE.parent):
+        if (root / p).exists():
+            return root / p
+    return p
+
+
+def _data_dir() -> Path:
+    packaged = Path(str(resources.files("model"))) / "data"  # an installed wheel
+    return packaged if (packaged / "observations.csv").is_file() else _PACKAGE.parent / "data"
+
+
+DATA_DIR = _data_dir()
+"""The folder of ``observations.csv`` and ``levers_h1.csv``: ``data/`` of the source checkout, or
+its copy ``model/data/`` in an installed package (:mod:`importlib.resources`)."""
