@@ -14,7 +14,7 @@ from harness import case
 
 import model
 from model.analysis.attribution import attribute
-from model.analysis.comparison import compare
+from model.analysis.compare import compare
 from model.analysis.goalseek import solve
 
 ROOT = Path(__file__).resolve().parent.parent

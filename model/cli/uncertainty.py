@@ -54,6 +54,9 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=parse_workers, default=1, metavar="N",
                    help="processes that share the draws, in fixed chunks with their own seed streams: the "
                    "output is byte-identical for any N (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the draws on Dask: 'local' (a LocalCluster of --workers workers) or the address of a "
+                   "scheduler, like tcp://host:8786 (same output)")
 
 
 def draws_for(args: argparse.Namespace, scenarios: Sequence[Scenario], params: ParameterSet) -> list[Draws | None]:
@@ -73,7 +76,8 @@ def draws_for(args: argparse.Namespace, scenarios: Sequence[Scenario], params: P
     progress = False if args.quiet else None
     return [
         simulate_draws(s, draws=args.draws, seed=args.seed, params=params, progress=progress,
-                       thresholds=args.threshold or None, workers=args.workers) if u else None
+                       thresholds=args.threshold or None, workers=args.workers,
+                       scheduler=args.scheduler) if u else None
         for s, u in zip(scenarios, uncertain, strict=True)
     ]
 
