@@ -167,6 +167,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_sensitivity_parser(sub)
     _COMMANDS["sensitivity"] = cmd_sensitivity
+
+    from model.cli.sweep import add_sweep_parser, cmd_sweep
+
+    add_sweep_parser(sub)
+    _COMMANDS["sweep"] = cmd_sweep
     return parser
 
 
