@@ -3,6 +3,7 @@ workers (issue 13).  Chunks are made small here so that a few thousand draws spa
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -95,3 +96,17 @@ def test_unreachable_scheduler_one_line_exit_2_nothing_written(tmp_path: Path, m
     err = capsys.readouterr().err
     assert err == "error: --scheduler: cannot reach a Dask scheduler at 'tcp://127.0.0.1:9' (within 1 s)\n"
     assert not out.exists()
+
+
+def test_sensitivity_identical_on_workers_and_dask(monkeypatch: pytest.MonkeyPatch) -> None:
+    from model.analysis import sensitivity
+
+    monkeypatch.setattr(sensitivity, "BATCH", 500)
+    runs = [sensitivity.sobol("scenarios/h2_plan.toml", samples=32, seed=2, progress=False, workers=1)]
+    runs.append(sensitivity.sobol("scenarios/h2_plan.toml", samples=32, seed=2, progress=False, workers=2))
+    if importlib.util.find_spec("distributed") is not None:
+        runs.append(sensitivity.sobol("scenarios/h2_plan.toml", samples=32, seed=2, progress=False, workers=2,
+                                      scheduler="local"))
+    assert runs[0].rows > 1_000  # several batches
+    for r in runs[1:]:
+        assert r.indices.equals(runs[0].indices) and r.outputs.equals(runs[0].outputs)

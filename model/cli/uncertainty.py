@@ -93,6 +93,9 @@ def add_sensitivity_parser(sub: argparse._SubParsersAction) -> None:
                    help="results root; writes DIR/<name>/sensitivity/ (default: results)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
+    p.add_argument("--workers", type=parse_workers, default=1, metavar="N",
+                   help="processes sharing the fixed batches of rows (same indices for any N)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on Dask: 'local' or a scheduler address")
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -105,7 +108,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if args.samples is None or args.samples < 16 or args.samples & (args.samples - 1):
         raise UserError(f"expected a power of two of at least 16, got {args.samples}", key="--samples")
     sens = sobol(scenario, samples=args.samples, seed=args.seed, params=params,
-                 progress=False if args.quiet else None)
+                 progress=False if args.quiet else None, workers=args.workers, scheduler=args.scheduler)
     where = write_sensitivity(sens, Path(args.out) / scenario.name / "sensitivity")
     if not args.quiet:
         print(sens.summary())
