@@ -173,6 +173,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_sweep_parser(sub)
     _COMMANDS["sweep"] = cmd_sweep
+
+    from model.cli.discover import add_discover_parser, cmd_discover
+
+    add_discover_parser(sub)
+    _COMMANDS["discover"] = cmd_discover
     return parser
 
 
