@@ -166,3 +166,19 @@ def ratio_api() -> object:
     out = ratio(lambda: model.run(SCENARIO).quarterly, lambda: simulate(_THETA1, _IN1), repeat=200)
     _report("API path / kernel, one run", out, ("model.run().quarterly", "simulate"))
     return out
+
+
+def _mc(workers: int, scheduler: str | None = None) -> object:
+    from model.analysis.uncertainty import simulate_draws
+
+    return simulate_draws(SCENARIO, draws=40_000, seed=13, progress=False, workers=workers, scheduler=scheduler)
+
+
+@case("parallel: ratios, 40,000 re-calibrated draws (4 chunks): 1 / 2 workers, Dask / workers at 2", goal=60.0,
+      repeat=1)
+def ratio_parallel() -> object:
+    one_two = ratio(lambda: _mc(1), lambda: _mc(2), repeat=3)
+    dask_two = ratio(lambda: _mc(2, "local"), lambda: _mc(2), repeat=3)
+    _report("Monte Carlo 40,000 draws, 1 worker / 2 workers", one_two, ("1 worker", "2 workers"))
+    _report("Monte Carlo 40,000 draws, Dask LocalCluster / process pool at 2 workers", dask_two, ("Dask", "pool"))
+    return one_two, dask_two

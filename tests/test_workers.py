@@ -3,6 +3,7 @@ workers (issue 13).  Chunks are made small here so that a few thousand draws spa
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -81,3 +82,41 @@ def test_check_workers_in_the_api() -> None:
     for bad in (0, 257, True, 2.0):
         with pytest.raises(UserError, match="from 1 to 256"):
             check_workers(bad)  # type: ignore[arg-type]
+
+
+def test_dask_local_cluster_byte_identical_to_one_worker(small_chunks: int) -> None:
+    """An in-process LocalCluster with two workers (well under a second)."""
+    pytest.importorskip("dask.distributed")
+    one = simulate_draws("scenarios/h2_plan.toml", draws=1_000, seed=5, progress=False, workers=1)
+    dask = simulate_draws("scenarios/h2_plan.toml", draws=1_000, seed=5, progress=False, workers=2,
+                          scheduler="local")
+    assert dask.tried == one.tried
+    assert all(np.array_equal(dask.theta[k], one.theta[k]) for k in one.theta)
+    assert dask.fan().equals(one.fan())
+
+
+def test_unreachable_scheduler_one_line_exit_2_nothing_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("dask.distributed")
+    from model.analysis import executors
+
+    monkeypatch.setattr(executors, "CONNECT_TIMEOUT", 1)
+    out = tmp_path / "out"
+    assert main(["run", "--quiet", "--draws", "20", "--scheduler", "tcp://127.0.0.1:9", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: --scheduler: cannot reach a Dask scheduler at 'tcp://127.0.0.1:9' (within 1 s)\n"
+    assert not out.exists()
+
+
+def test_sensitivity_identical_on_workers_and_dask(monkeypatch: pytest.MonkeyPatch) -> None:
+    from model.analysis import sensitivity
+
+    monkeypatch.setattr(sensitivity, "BATCH", 500)
+    runs = [sensitivity.sobol("scenarios/h2_plan.toml", samples=32, seed=2, progress=False, workers=1)]
+    runs.append(sensitivity.sobol("scenarios/h2_plan.toml", samples=32, seed=2, progress=False, workers=2))
+    if importlib.util.find_spec("distributed") is not None:
+        runs.append(sensitivity.sobol("scenarios/h2_plan.toml", samples=32, seed=2, progress=False, workers=2,
+                                      scheduler="local"))
+    assert runs[0].rows > 1_000  # several batches
+    for r in runs[1:]:
+        assert r.indices.equals(runs[0].indices) and r.outputs.equals(runs[0].outputs)

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 from model.analysis.draws import FAN_ANNUAL, FAN_QUARTERLY, Draws
+from model.analysis.executors import map_chunks
 from model.analysis.results import Results, run
 from model.analysis.sampling import _Sampler, chunks, draw_innovations, forecast_gap
 from model.core.errors import UserError
@@ -113,13 +114,13 @@ def check_workers(workers: int | None, *, key: str = "--workers") -> int:
 
 def _draw_and_solve(
     params: ParameterSet, settings: UncertaintyTable, origins: Origins, progress: bool | None, name: str,
-    workers: int = 1,
+    workers: int = 1, scheduler: str | None = None,
 ) -> tuple[dict[str, np.ndarray], int, tuple[str, ...]]:
     """Draw ``settings.draws`` accepted parameter sets, each re-calibrated; return them, the
     number of draws tried and the names drawn.
 
     The draws are made in chunks of :data:`~model.analysis.sampling.CHUNK` (:func:`_solve_chunk`),
-    on ``workers`` processes; chunk ``i`` always draws from its own streams and the chunks are put
+    on ``workers`` processes or on Dask (:func:`model.analysis.executors.map_chunks`); chunk ``i`` always draws from its own streams and the chunks are put
     together in order, so the result is byte-identical for any number of workers.
     """
     n = settings.draws
@@ -128,23 +129,9 @@ def _draw_and_solve(
         base = {k: np.full((1, 1), v) for k, v in params.theta().items()}
         return {k: np.broadcast_to(v, (n, 1)) for k, v in base.items()}, n, ()
     parts = chunks(n)
-    results: list[Any] = [None] * len(parts)
     with progress_bar(n, f"{name}: draws", progress) as bar:
-        if workers == 1 or len(parts) == 1:
-            for i, m in parts:
-                results[i] = _solve_chunk(params, settings, origins, i, m)
-                bar.update(m)
-        else:
-            import multiprocessing as mp
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-
-            ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-            with ProcessPoolExecutor(max_workers=min(workers, len(parts)), mp_context=ctx) as pool:
-                futures = {pool.submit(_solve_chunk, params, settings, origins, i, m): (i, m) for i, m in parts}
-                for f in as_completed(futures):
-                    i, m = futures[f]
-                    results[i] = f.result()
-                    bar.update(m)
+        results = map_chunks(_solve_chunk, [(params, settings, origins, i, m) for i, m in parts], workers=workers,
+                             scheduler=scheduler, done=lambda i: bar.update(parts[i][1]))
     theta = {k: np.concatenate([r[0][k] for r in results]) for k in results[0][0]}
     ok = np.concatenate([r[1] for r in results])
     tried = sum(r[2] for r in results)
@@ -168,6 +155,7 @@ def simulate_draws(
     thresholds: Sequence[str] | None = None,
     progress: bool | None = None,
     workers: int | None = None,
+    scheduler: str | None = None,
 ) -> Draws:
     """Monte Carlo of ``scenario``: draws of parameters and forecast shocks, each re-calibrated.
 
@@ -188,6 +176,9 @@ def simulate_draws(
         Show a progress bar on a terminal (default: when stderr is one).
     workers : int, optional
         Processes that share the chunks of draws (default 1); the result does not depend on it.
+    scheduler : str, optional
+        Run the chunks on Dask: ``"local"`` (a LocalCluster of ``workers`` workers) or a
+        scheduler's address; the result is the same as without.
 
     Returns
     -------
@@ -217,7 +208,7 @@ def simulate_draws(
         check_threshold(t, scenario.horizon, file=scenario.path, key="thresholds")
     point = run(scenario, params=params)
     origins = Origins.of(scenario, point.params, settings)
-    theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name, workers)
+    theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name, workers, scheduler)
     return _simulate(point, settings, theta, tried, drawn, innovations)
 
 

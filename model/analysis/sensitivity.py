@@ -49,7 +49,7 @@ from model.core.errors import UserError
 from model.core.indicators import At, split_at
 from model.core.parameters import ParameterSet, Prior
 from model.core.periods import parse_period
-from model.core.simulate import simulate
+from model.core.simulate import Inputs, simulate
 from model.fitting.calibration import recalibrate
 from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
 from model.inputs.uncertainty_settings import Origins, check_prior, priors
@@ -222,6 +222,22 @@ class Sensitivity:
         return f"<Sensitivity {self.scenario.name}: N={self.samples}, {len(self.outputs)} outputs>"
 
 
+def _batch(design: _Design, u: np.ndarray, p: ParameterSet, settings: UncertaintyTable, inputs: Inputs,
+           start: int, targets: tuple[At, ...]) -> tuple[np.ndarray, int]:
+    """One fixed batch of Saltelli rows, re-calibrated and simulated: the outputs ``(rows, targets)``
+    and the number of rows that missed the H1 targets.  The batches are the same whoever runs them
+    (:func:`model.analysis.executors.map_chunks`), so the indices do not depend on the workers."""
+    span = inputs.span
+    base = {k: np.full((1, 1), v) for k, v in p.theta().items()}
+    drawn, e = _map(design, u, p, settings.scale)
+    theta, ok = recalibrate(p, {**base, **drawn})
+    innov = np.zeros((e.shape[0], span.n))
+    innov[:, start : start + e.shape[1]] = e
+    ann = indicators.annual(simulate(theta, replace(inputs, noise=forecast_gap(p, settings, innov, span))))
+    y = np.column_stack([ann[t.variable][:, int(t.period) - span.first_year] for t in targets])
+    return y, int((~ok).sum())
+
+
 def sobol(
     scenario: Scenario | str | Path,
     *,
@@ -230,6 +246,8 @@ def sobol(
     params: ParameterSet | None = None,
     outputs: Sequence[str] = DEFAULT_OUTPUTS,
     progress: bool | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
 ) -> Sensitivity:
     """Sobol indices of ``outputs`` (``variable@year``) to every uncertain factor of ``scenario``.
 
@@ -248,16 +266,22 @@ def sobol(
         Calendar-year indicators like ``gdp_real_yoy@2020``.
     progress : bool, optional
         Progress bar on a terminal (default: when stderr is one).
+    workers, scheduler : optional
+        Run the fixed batches of rows on ``workers`` processes or on Dask (``"local"`` or an
+        address), as ``run --draws``; the indices are byte-identical.
     """
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
+    from model.analysis.executors import map_chunks
+    from model.analysis.montecarlo import check_workers
     from model.core.progress import progress_bar
+
+    workers = check_workers(workers, key="workers")
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    if not (isinstance(samples, int) and 16 <= samples <= 65536 and samples & (samples - 1) == 0):
-        raise UserError(f"expected a power of two from 16 to 65536, got {samples!r}", key="samples")
+    check_samples(samples)
     settings = scenario.uncertainty or UncertaintyTable()
     seed = settings.seed if seed is None else seed
     if not (isinstance(seed, int) and seed >= 0):
@@ -281,21 +305,13 @@ def sobol(
     design = _design(p, settings, quarters, Origins.of(scenario, p, settings))
     u = sample.sample(design.problem, samples, calc_second_order=False, seed=seed)
     inputs = scenario.inputs()
-    y = np.empty((u.shape[0], len(targets)))
-    missed = 0
-    base = {k: np.full((1, 1), v) for k, v in p.theta().items()}
+    batches = [(lo, min(lo + BATCH, u.shape[0])) for lo in range(0, u.shape[0], BATCH)]
+    tasks = [(design, u[lo:hi], p, settings, inputs, start, tuple(targets)) for lo, hi in batches]
     with progress_bar(u.shape[0], f"{scenario.name}: sensitivity", progress) as bar:
-        for lo in range(0, u.shape[0], BATCH):
-            rows = slice(lo, min(lo + BATCH, u.shape[0]))
-            drawn, e = _map(design, u[rows], p, settings.scale)
-            theta, ok = recalibrate(p, {**base, **drawn})
-            missed += int((~ok).sum())
-            innov = np.zeros((e.shape[0], span.n))
-            innov[:, start : start + e.shape[1]] = e
-            ann = indicators.annual(simulate(theta, replace(inputs, noise=forecast_gap(p, settings, innov, span))))
-            for j, t in enumerate(targets):
-                y[rows, j] = ann[t.variable][:, int(t.period) - span.first_year]
-            bar.update(e.shape[0])
+        parts = map_chunks(_batch, tasks, workers=workers, scheduler=scheduler,
+                           done=lambda i: bar.update(batches[i][1] - batches[i][0]))
+    y = np.concatenate([part[0] for part in parts])
+    missed = sum(part[1] for part in parts)
     rows_out, frames = [], []
     factors = design.factors
     for j, t in enumerate(targets):
@@ -314,6 +330,19 @@ def sobol(
                          "mean": float(y[:, j].mean()), "sd": float(y[:, j].std())})
     indices = pd.concat(frames, ignore_index=True)
     return Sensitivity(point, indices, pd.DataFrame(rows_out), samples, int(u.shape[0]), missed, seed, settings)
+
+
+MAX_SAMPLES = 65536
+"""Most base samples of a Sobol analysis (about 2.2 million re-calibrated runs)."""
+
+
+def check_samples(samples: object, *, key: str = "samples") -> int:
+    """The one check of a Sobol sample count (the API's ``samples=``, the command line's
+    ``--samples``): a power of two from 16 to :data:`MAX_SAMPLES`; raise :class:`UserError`."""
+    if not (isinstance(samples, int) and not isinstance(samples, bool) and 16 <= samples <= MAX_SAMPLES
+            and samples & (samples - 1) == 0):
+        raise UserError(f"expected a power of two from 16 to {MAX_SAMPLES}, got {samples!r}", key=key)
+    return samples
 
 
 def fingerprint(results: Results) -> str:

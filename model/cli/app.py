@@ -136,16 +136,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_calibrate(args: argparse.Namespace) -> int:
-    check_as_of(args.as_of)
-    from model.fitting.calibration import calibrate
+def _params_with_scenario(args: argparse.Namespace) -> ParameterSet:
+    """Default parameters with ``--set`` applied, then the named scenario's overrides."""
     from model.inputs.scenario import load_scenario
 
     params = params_from_args(args.set)
-    if args.scenario:
-        params = load_scenario(args.scenario).apply(params)
+    return load_scenario(args.scenario).apply(params) if args.scenario else params
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    check_as_of(args.as_of)
+    from model.fitting.calibration import calibrate
     from model.present.terminal import calibration_summary
 
+    params = _params_with_scenario(args)
     cal = calibrate(params)
     print(calibration_summary(cal, args.lang))
     return 0 if cal.ok else 1
@@ -163,11 +167,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_params(args: argparse.Namespace) -> int:
-    from model.inputs.scenario import load_scenario
-
-    params = params_from_args(args.set)
-    if args.scenario:
-        params = load_scenario(args.scenario).apply(params)
+    params = _params_with_scenario(args)
     if args.calibrated:
         from model.fitting.calibration import calibrate
 
@@ -235,6 +235,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_sensitivity_parser(sub)
     _COMMANDS["sensitivity"] = cmd_sensitivity
+
+    from model.cli.sweep import add_sweep_parser, cmd_sweep
+
+    add_sweep_parser(sub)
+    _COMMANDS["sweep"] = cmd_sweep
+
+    from model.cli.discover import add_discover_parser, cmd_discover
+
+    add_discover_parser(sub)
+    _COMMANDS["discover"] = cmd_discover
+
     add_backtest_parser(sub)
     _COMMANDS["backtest"] = cmd_backtest
     for p in sub.choices.values():  # every command: the language of labels, tables and figures

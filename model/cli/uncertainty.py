@@ -54,6 +54,9 @@ def add_run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=parse_workers, default=1, metavar="N",
                    help="processes that share the draws, in fixed chunks with their own seed streams: the "
                    "output is byte-identical for any N (default 1)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the draws on Dask: 'local' (a LocalCluster of --workers workers) or the address of a "
+                   "scheduler, like tcp://host:8786 (same output)")
 
 
 def draws_for(args: argparse.Namespace, scenarios: Sequence[Scenario], params: ParameterSet) -> list[Draws | None]:
@@ -73,7 +76,8 @@ def draws_for(args: argparse.Namespace, scenarios: Sequence[Scenario], params: P
     progress = False if args.quiet else None
     return [
         simulate_draws(s, draws=args.draws, seed=args.seed, params=params, progress=progress,
-                       thresholds=args.threshold or None, workers=args.workers) if u else None
+                       thresholds=args.threshold or None, workers=args.workers,
+                       scheduler=args.scheduler) if u else None
         for s, u in zip(scenarios, uncertain, strict=True)
     ]
 
@@ -89,20 +93,22 @@ def add_sensitivity_parser(sub: argparse._SubParsersAction) -> None:
                    help="results root; writes DIR/<name>/sensitivity/ (default: results)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
+    p.add_argument("--workers", type=parse_workers, default=1, metavar="N",
+                   help="processes sharing the fixed batches of rows (same indices for any N)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on Dask: 'local' or a scheduler address")
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from model.analysis.sensitivity import sobol
+    from model.analysis.sensitivity import check_samples, sobol
     from model.inputs.data import shipped
     from model.inputs.scenario import load_scenario
     from model.present.sensitivity_files import write_sensitivity
 
     scenario = load_scenario(args.scenario or shipped(DEFAULT_SCENARIO))
     params = params_from_args(args.set)
-    if args.samples is None or args.samples < 16 or args.samples & (args.samples - 1):
-        raise UserError(f"expected a power of two of at least 16, got {args.samples}", key="--samples")
+    check_samples(args.samples, key="--samples")
     sens = sobol(scenario, samples=args.samples, seed=args.seed, params=params,
-                 progress=False if args.quiet else None)
+                 progress=False if args.quiet else None, workers=args.workers, scheduler=args.scheduler)
     where = write_sensitivity(sens, Path(args.out) / scenario.name / "sensitivity", lang=args.lang)
     if not args.quiet:
         print(sens.summary())

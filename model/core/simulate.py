@@ -54,6 +54,11 @@ class Inputs:
     noise: np.ndarray | None = None
     calendar: Calendar = CALENDAR
 
+    def __reduce__(self) -> tuple[type[Inputs], tuple[object, ...]]:
+        # the inputs layer caches inputs with read-only mappings (which do not pickle); a copy sent
+        # to a worker process carries a plain dict of the same arrays
+        return (Inputs, (self.span, self.base, dict(self.injections), self.shocks, self.noise, self.calendar))
+
 
 def as_theta(values: Mapping[str, float | np.ndarray], n: int | None = None) -> dict[str, np.ndarray]:
     """Parameter values as ``(n, 1)`` arrays, broadcast to a common number of draws."""
