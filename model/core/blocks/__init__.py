@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from model.core.blocks import base_year, prices, revenue, shock, trend
+from model.core.blocks import base_year, prices, property, retail, revenue, shock, trend
 from model.core.parameters import Parameter
 
-__all__ = ["base_year", "parameters", "prices", "revenue", "shock", "trend"]
+__all__ = ["base_year", "parameters", "prices", "property", "retail", "revenue", "shock", "trend"]
 
 
 def parameters() -> Iterator[Parameter]:
     """Every block's parameters, in the order the blocks run."""
-    for block in (base_year, trend, shock, prices, revenue):
+    for block in (base_year, trend, shock, prices, property, revenue, retail):
         yield from block.parameters()

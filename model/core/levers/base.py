@@ -8,7 +8,8 @@ decorated with :func:`register`; nothing else in the code needs to change.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, ClassVar
 
 import numpy as np
@@ -105,6 +106,11 @@ class Effect:
         Net fiscal cost to the general public budget, 亿元 (revenue forgone or spending).
     injection : ndarray
         The lever's headline amount, 亿元 (relief granted, project spending, voucher subsidy).
+    revenue_parts : mapping
+        ``revenue`` by revenue component (``vat``, ``cit``, ..., ``nontax``; see
+        :data:`model.core.blocks.revenue.COMPONENTS`); empty means all of it is ``other_tax``.
+    retail : ndarray or None
+        Retail sales the lever adds, 亿元 at current prices (None: none).
     """
 
     gdp_real_digital: np.ndarray
@@ -112,6 +118,8 @@ class Effect:
     revenue: np.ndarray
     cost: np.ndarray
     injection: np.ndarray
+    revenue_parts: Mapping[str, np.ndarray] = field(default_factory=dict)
+    retail: np.ndarray | None = None
 
 
 class Lever:
@@ -130,9 +138,9 @@ class Lever:
         raise NotImplementedError
 
     @classmethod
-    def transmit(cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray) -> Effect:
+    def transmit(cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span) -> Effect:
         """Effects of injection ``x`` (shape ``(m, T)``, m = 1 or n_draws) given parameters ``theta``
-        (arrays of shape ``(n, 1)``) and the GDP deflator (``(n, T)``, 2019 = 1)."""
+        (arrays of shape ``(n, 1)``) and the GDP deflator (``(n, T)``, 2019 = 1), over ``span``."""
         raise NotImplementedError
 
 
