@@ -17,8 +17,9 @@ from model.analysis.results import Results, run
 from model.analysis.sensitivity import sobol
 from model.analysis.uncertainty import simulate_draws
 from model.core.errors import UserError
-from model.core.parameters import ParameterSet, default_params
+from model.core.parameters import ParameterSet
 from model.fitting.calibration import Calibration, calibrate
+from model.inputs.registry import default_params
 from model.inputs.scenario import Scenario, load_scenario
 
 try:

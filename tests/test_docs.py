@@ -6,7 +6,7 @@ from pathlib import Path
 import model
 from model.cli.app import params_markdown
 from model.core.levers import REGISTRY as LEVERS
-from model.core.parameters import default_params
+from model.inputs.registry import default_params
 
 README = Path("README.md").read_text(encoding="utf-8")
 

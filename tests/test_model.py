@@ -8,9 +8,10 @@ from model.core.blocks import base_year, shock, trend
 from model.core.indicators import annual, quarterly
 from model.core.lags import distributed_lag
 from model.core.levers import REGISTRY as LEVERS
-from model.core.parameters import default_params
 from model.core.simulate import Inputs, as_theta, simulate
 from model.fitting.calibration import calibrate
+from model.inputs.base import base as base_year_figures
+from model.inputs.registry import default_params
 
 PARAMS = calibrate(default_params()).params
 THETA = as_theta(PARAMS.theta())
@@ -19,9 +20,9 @@ H2 = model.load_scenario("scenarios/h2_plan.toml")
 
 def test_without_any_lever_the_path_is_trend_times_one_minus_the_gap():
     span = H2.span
-    out = simulate(THETA, Inputs(span))  # no injections at all, not even H1 history
-    gdp19, _ = base_year.quarters_2019(THETA, base_year.base())
-    td, tr = trend.levels(THETA, base_year.base(), gdp19, span)
+    out = simulate(THETA, Inputs(span, base_year_figures()))  # no injections at all, not even H1 history
+    gdp19, _ = base_year.quarters_2019(THETA, base_year_figures())
+    td, tr = trend.levels(THETA, base_year_figures(), gdp19, span)
     gd, gr = shock.gaps(THETA, span)
     assert np.allclose(out["digital_real"], td * (1 - gd), rtol=0, atol=1e-9)
     assert np.allclose(out["rest_real"], tr * (1 - gr), rtol=0, atol=1e-9)
@@ -31,7 +32,7 @@ def test_without_any_lever_the_path_is_trend_times_one_minus_the_gap():
 def test_zero_lever_amounts_equal_no_levers():
     span = H2.span
     zero = {name: np.zeros((1, span.n)) for name in LEVERS}
-    a, b = simulate(THETA, Inputs(span, zero)), simulate(THETA, Inputs(span))
+    a, b = simulate(THETA, Inputs(span, base_year_figures(), zero)), simulate(THETA, Inputs(span, base_year_figures()))
     for key in ("gdp", "gdp_real", "revenue"):
         assert np.array_equal(a[key], b[key], equal_nan=True)
 
@@ -146,7 +147,7 @@ def test_lever_contributions_and_the_no_policy_path_add_up_to_growth():
     from model.core.periods import lagged, ytd_sum
 
     out = simulate(THETA, H2.inputs())
-    none = simulate(THETA, Inputs(H2.span))  # trend times one minus the gap
+    none = simulate(THETA, Inputs(H2.span, base_year_figures()))  # trend times one minus the gap
     q = quarterly(out)
     base = lagged(ytd_sum(out["gdp_real"]), 4)
     ytd0 = ytd_sum(none["gdp_real"])

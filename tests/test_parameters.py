@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from model.core.blocks import trend
 from model.core.errors import UserError
-from model.core.parameters import Prior, default_params, registry
+from model.core.parameters import Prior
+from model.inputs.estimates import trend_estimate
+from model.inputs.registry import default_params, registry
 
 
 def test_every_parameter_has_a_unit_bounds_and_a_source():
@@ -58,7 +59,7 @@ def test_fixing_a_calibrated_parameter_takes_it_out_of_the_calibration():
 def test_trend_regression_reference():
     # pooled OLS on data/observations.csv: total growth 2012-2019 (2017: H1 release) on a trend,
     # digital core 2018 (Q1-Q3 release) and 2019 on a constant
-    est = trend.estimate()
+    est = trend_estimate()
     assert est.params["trend_growth_2020"] == pytest.approx(7.2036, abs=1e-4)
     assert est.params["trend_drift"] == pytest.approx(-0.2548, abs=1e-4)
     assert est.params["trend_growth_digital"] == pytest.approx(15.05, abs=1e-9)

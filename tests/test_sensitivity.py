@@ -81,7 +81,7 @@ def test_inverse_cdf_mapping_draws_the_same_distribution_as_the_monte_carlo(prio
 
 def test_joint_trend_draws_agree_between_the_monte_carlo_and_the_unit_cube_map():
     from model.analysis.uncertainty import JointTrend, priors
-    from model.core.parameters import default_params
+    from model.inputs.registry import default_params
 
     p = default_params()
     trend = JointTrend.of(priors(p), p, 1.0)

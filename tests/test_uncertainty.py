@@ -16,10 +16,11 @@ from model.analysis.uncertainty import (
     simulate_draws,
 )
 from model.cli import main
-from model.core.blocks.trend import JOINT, estimate
+from model.core.blocks.trend import JOINT
 from model.core.errors import UserError
-from model.core.parameters import default_params
 from model.fitting.calibration import recalibrate, target_values, targets
+from model.inputs.estimates import trend_estimate
+from model.inputs.registry import default_params
 from model.inputs.scenario import UncertaintyTable, load_scenario
 from model.present.fans import write_fan_csv
 
@@ -182,7 +183,7 @@ def test_trend_parameters_are_drawn_jointly_with_their_estimated_correlation():
     p = default_params()
     theta = draw_parameters(p, 20_000, seed=5)
     x = np.hstack([theta[j] for j in JOINT])
-    cov = estimate().cov.loc[list(JOINT), list(JOINT)].to_numpy()
+    cov = trend_estimate().cov.loc[list(JOINT), list(JOINT)].to_numpy()
     corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
     np.testing.assert_allclose(np.corrcoef(x, rowvar=False), corr, atol=0.03)
     np.testing.assert_allclose(x.std(axis=0), [p.registry[j].prior.sd for j in JOINT], rtol=0.03)
@@ -247,7 +248,7 @@ def test_default_forecast_shock_keeps_the_innovation_sd_the_model_always_used():
     p = default_params()
     assert p["shock_ar"] == 0.5
     assert float(innovation_sd(p["shock_annual_sd"], 0.5)) == 0.953
-    assert p["shock_annual_sd"] == pytest.approx(estimate().resid_sd, abs=1e-5)  # the trend residual sd
+    assert p["shock_annual_sd"] == pytest.approx(trend_estimate().resid_sd, abs=1e-5)  # the trend residual sd
     i = np.arange(8)
     c = np.r_[np.full(4, -0.25), np.full(4, 0.25)]
     for ar in (0.0, 0.2, 0.5, 0.9, 0.95):  # the closed form against c' R c
@@ -395,7 +396,7 @@ def test_run_and_compare_check_draws_and_seed_alike(tmp_path, capsys, args):
 
 
 def test_max_draws_is_one_limit_for_the_table_the_api_and_the_command_line():
-    from model.cli.uncertainty import parse_draws
+    from model.cli.common import parse_draws
     from model.inputs.scenario import MAX_DRAWS
 
     assert parse_draws(str(MAX_DRAWS)) == MAX_DRAWS

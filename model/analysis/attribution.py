@@ -183,7 +183,7 @@ def _simulate_coalitions(
         theta = as_theta({k: np.where(on, s[k], b[k]) for k in b})
     else:
         theta = as_theta(base_p.theta())
-    return simulate(theta, Inputs(span, injections, shocks))
+    return simulate(theta, replace(base_in, span=span, injections=injections, shocks=shocks, noise=None))
 
 
 def attribute(scenario: Results, baseline: Results) -> Attribution:

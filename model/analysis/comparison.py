@@ -37,6 +37,7 @@ from model.analysis.attribution import Attribution, attribute
 from model.analysis.results import Results, run
 from model.analysis.uncertainty import FAN_PERCENTILES
 from model.core import indicators
+from model.core.calendar import CALENDAR
 from model.core.levers import REGISTRY as LEVERS
 from model.core.periods import last_complete_year, parse_period
 from model.inputs.scenario import Scenario
@@ -59,7 +60,7 @@ __all__ = [
 ]
 
 DEFAULT_BASELINE = Path("scenarios/baseline.toml")
-COMPARE_START = "2020Q1"
+COMPARE_START = str(CALENDAR.report_start)
 """First quarter compared (earlier quarters are the 2019 base)."""
 
 QUARTERLY_VARIABLES: dict[str, str] = {
@@ -539,7 +540,7 @@ def _contribution_fan(c: Comparison, a: Draws, b: Draws) -> pd.DataFrame:
     the baseline's; both runs' forecast shocks are the same random numbers.
     """
     from model.analysis.attribution import PARAMETERS, SHOCKS, coalitions, shapley_weights
-    from model.core.simulate import Inputs, simulate
+    from model.core.simulate import simulate
 
     pct = [f"p{q:02d}" for q in FAN_PERCENTILES]
     players = c.players
@@ -556,7 +557,7 @@ def _contribution_fan(c: Comparison, a: Draws, b: Draws) -> pd.DataFrame:
         source = a if on.get(PARAMETERS, False) else b
         noise = (s_in if on.get(PARAMETERS, False) else b_in).noise[:, : span.n]
         shocks = (s_in if on.get(SHOCKS, False) else b_in).shocks
-        ann = indicators.annual(simulate(source.theta, Inputs(span, injections, shocks, noise)))
+        ann = indicators.annual(simulate(source.theta, replace(b_in, span=span, injections=injections, shocks=shocks, noise=noise)))
         for var in RANGE_CONTRIBUTIONS:
             values[var][r] = ann[var][:, yi]
     rows = []

@@ -27,7 +27,7 @@ values are the ones reported.  A target out of reach within the bounds raises
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from difflib import get_close_matches
 from pathlib import Path
 
@@ -42,7 +42,8 @@ from model.core.indicators import At, split_at
 from model.core.levers import REGISTRY as LEVERS
 from model.core.parameters import ParameterSet
 from model.core.periods import parse_period
-from model.core.simulate import Inputs, as_theta, history_inputs, simulate
+from model.core.simulate import Inputs, as_theta, simulate
+from model.inputs.history import history_inputs
 from model.inputs.scenario import FIRST_SCENARIO_QUARTER, Scenario, load_scenario
 
 __all__ = [
@@ -192,7 +193,7 @@ class _Problem:
         inj = dict(self.inputs.injections)
         for k, ins in enumerate(self.instruments):
             inj[ins.lever] = self.base[ins.lever] + f[:, k : k + 1] * self.direction[ins.lever]
-        paths = simulate(self.theta, Inputs(self.inputs.span, inj, self.inputs.shocks, self.inputs.noise))
+        paths = simulate(self.theta, replace(self.inputs, injections=inj))
         span = self.inputs.span
         out = np.empty((f.shape[0], len(self.targets)))
         q = a = None

@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 
 from model.core import indicators
-from model.core.parameters import ParameterSet, default_params
+from model.core.calendar import CALENDAR
+from model.core.parameters import ParameterSet
 from model.core.periods import Span, last_complete_year, parse_period
 from model.core.simulate import as_theta, simulate
 from model.fitting.calibration import Calibration, calibrate
+from model.inputs.registry import default_params
 from model.inputs.scenario import Scenario, load_scenario
 
 if TYPE_CHECKING:
@@ -116,7 +118,7 @@ class Results:
     def h2_growth(self, variable: str = "gdp_real") -> float:
         """Growth of 2020 H2 over 2019 H2, percent."""
         x = self.paths[variable][0]
-        i = self.span.index("2020Q3")
+        i = self.span.index(CALENDAR.first_scenario)
         return float(100.0 * (x[i : i + 2].sum() / x[i - 4 : i - 2].sum() - 1.0))
 
     def plot(self, *columns: str, ax: Axes | None = None, observed: bool = True, **kwargs: Any) -> Axes:

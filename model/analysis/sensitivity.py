@@ -53,6 +53,7 @@ from model.analysis.uncertainty import (
     priors,
 )
 from model.core import indicators
+from model.core.calendar import CALENDAR
 from model.core.errors import UserError
 from model.core.indicators import At, split_at
 from model.core.parameters import ParameterSet, Prior
@@ -340,7 +341,7 @@ def sobol(
     for text in outputs:
         try:
             t = At(*split_at(text))
-            t.check(first=pd.Period("2020Q1", freq="Q"), last=parse_period(scenario.horizon))
+            t.check(first=CALENDAR.report_start, last=parse_period(scenario.horizon))
         except ValueError as exc:
             raise UserError(str(exc), key="outputs") from None
         if not t.annual:

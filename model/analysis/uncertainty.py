@@ -45,13 +45,15 @@ from scipy import special
 from model.analysis.results import Results, run
 from model.core import indicators
 from model.core.blocks.shock import stochastic_gap
-from model.core.blocks.trend import JOINT, estimate
+from model.core.blocks.trend import JOINT
+from model.core.calendar import CALENDAR
 from model.core.errors import UserError
 from model.core.indicators import At, split_at
 from model.core.parameters import ParameterSet, Prior
 from model.core.periods import Span, parse_period
 from model.core.simulate import Inputs, simulate
 from model.fitting.calibration import recalibrate, solved_per_draw
+from model.inputs.estimates import trend_estimate
 from model.inputs.scenario import (
     LAST_HORIZON,
     MAX_DRAWS,
@@ -100,9 +102,9 @@ FAN_ANNUAL = ("gdp", "gdp_real_yoy", "digital_core_real_yoy", "revenue", "revenu
 """Calendar-year indicators in ``fan.csv``, for every complete year from 2020."""
 DEFAULT_THRESHOLDS = ("gdp_real_yoy@2020>=3", "revenue_yoy@2020>=0")
 """Probabilities reported unless the scenario or the command line names others."""
-SHOCK_START = "2020Q3"
+SHOCK_START = str(CALENDAR.first_scenario)
 """First quarter of the forecast shocks (H1 2020 is observed)."""
-FAN_START = "2020Q1"
+FAN_START = str(CALENDAR.report_start)
 MAX_ROUNDS = 50
 MIN_ACCEPTANCE = 0.02
 
@@ -155,7 +157,7 @@ def parse_threshold(
     variable, period = split_at(f"{m.group(1)}@{m.group(2)}")
     t = Threshold(variable, period, m.group(3), float(m.group(4)))
     try:
-        t.check(first=pd.Period("2020Q1", freq="Q"), last=parse_period(horizon))
+        t.check(first=CALENDAR.report_start, last=parse_period(horizon))
     except ValueError as exc:
         raise UserError(str(exc), file=file, key=key) from None
     return t
@@ -177,7 +179,7 @@ def check_priors(settings: UncertaintyTable, parameters: Mapping[str, float], *,
     calibrated parameters' centres are known only after calibration and are checked when drawn).
     ``parameters`` are the scenario's overrides.
     """
-    from model.core.parameters import registry
+    from model.inputs.registry import registry
 
     reg = registry()
     for name, table in settings.priors.items():
@@ -321,7 +323,7 @@ def priors(params: ParameterSet, settings: UncertaintyTable | None = None) -> di
 class JointTrend:
     """The jointly estimated trend parameters (:data:`model.core.blocks.trend.JOINT`) as one normal.
 
-    Correlation from the OLS covariance of :func:`model.core.blocks.trend.estimate`, centres and sds
+    Correlation from the OLS covariance of :func:`model.inputs.estimates.trend_estimate`, centres and sds
     from the priors (sds times ``scale``): :math:`x = \\mu + L z` with :math:`L` the Cholesky factor
     of the covariance and :math:`z` standard normal.  Both analyses truncate it to the
     parameters' bounds, each as its sampling scheme allows: the Monte Carlo by rejection
@@ -345,7 +347,7 @@ class JointTrend:
         if len(names) < 2:
             return None
         reg = params.registry
-        cov = estimate().cov.loc[list(names), list(names)].to_numpy()
+        cov = trend_estimate().cov.loc[list(names), list(names)].to_numpy()
         corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
         sd = np.array([priors[j].sd for j in names]) * scale
         chol = np.linalg.cholesky(corr) * sd[:, None]

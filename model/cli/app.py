@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model.cli.common import DEFAULT_RESULTS, DEFAULT_SCENARIO, params_from_args
 from model.cli.compare import add_parsers as add_compare_parsers
 from model.cli.compare import cmd_compare, cmd_solve
 from model.cli.uncertainty import (
@@ -27,9 +28,6 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-DEFAULT_SCENARIO = Path("scenarios/h2_plan.toml")
-DEFAULT_RESULTS = Path("results")
-
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Command] = {}
 
@@ -39,25 +37,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UserError(message, key=self.prog.removeprefix("python -m "))
-
-
-def parse_assignment(text: str) -> tuple[str, float]:
-    """``NAME=VALUE`` from ``--set``."""
-    name, sep, value = text.partition("=")
-    if not sep or not name:
-        raise UserError(f"expected NAME=VALUE, got {text!r}", key="--set")
-    try:
-        return name.strip(), float(value)
-    except ValueError:
-        raise UserError(f"expected a number after '=', got {value!r}", key=f"--set {name}") from None
-
-
-def params_from_args(sets: Sequence[str] | None) -> ParameterSet:
-    """Default parameters with ``--set`` overrides applied (checked against the registry)."""
-    from model.core.parameters import default_params
-
-    changes = dict(parse_assignment(s) for s in sets or ())
-    return default_params().updated(changes, origin="--set ") if changes else default_params()
 
 
 def _scenario_paths(paths: Sequence[str]) -> list[Path]:

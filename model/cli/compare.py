@@ -19,7 +19,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from model.cli.uncertainty import parse_draws, parse_seed
+from model.cli.common import params_from_args, parse_assignment, parse_draws, parse_seed
 from model.core.errors import UserError
 
 __all__ = ["DEFAULT_COMPARE_OUT", "DEFAULT_SCENARIO_DIR", "DEFAULT_SOLVED_DIR", "cmd_compare", "cmd_solve",
@@ -52,7 +52,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     """Handler of ``python -m model compare``."""
     from model.analysis.comparison import DEFAULT_BASELINE, compare, write_comparisons
     from model.analysis.results import run
-    from model.cli.app import params_from_args
     from model.inputs.scenario import load_scenario
 
     draws, seed = args.draws, args.seed
@@ -89,7 +88,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_solve(args: argparse.Namespace) -> int:
     """Handler of ``python -m model solve``."""
     from model.analysis.goalseek import parse_target, solve
-    from model.cli.app import parse_assignment
     from model.inputs.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)

@@ -1,6 +1,6 @@
 """Command-line parts of the uncertainty analysis: ``run --draws/--seed/--threshold``, the
-``sensitivity`` sub-command, and the ``--draws``/``--seed`` parsing that ``run``, ``compare`` and
-``sensitivity`` share.  :mod:`model.cli` wires them in."""
+``sensitivity`` sub-command.  :mod:`model.cli.app` wires them in; the ``--draws``/``--seed``
+parsing they share with ``compare`` is in :mod:`model.cli.common`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from model.cli.common import (
+    DEFAULT_RESULTS,
+    DEFAULT_SCENARIO,
+    params_from_args,
+    parse_draws,
+    parse_seed,
+)
 from model.core.errors import UserError
 
 if TYPE_CHECKING:
@@ -16,40 +23,7 @@ if TYPE_CHECKING:
     from model.core.parameters import ParameterSet
     from model.inputs.scenario import Scenario
 
-__all__ = ["add_run_options", "add_sensitivity_parser", "cmd_sensitivity", "draws_for", "parse_draws", "parse_seed"]
-
-
-def _whole(text: str) -> int | None:
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return None
-
-
-def parse_draws(text: str) -> int:
-    """``--draws N`` of ``run`` and ``compare``: a whole number from 1 to :data:`~model.inputs.scenario.MAX_DRAWS`.
-
-    An argparse ``type=``: it raises :class:`UserError`, which argparse lets through (it catches
-    only ``ValueError``, ``TypeError`` and ``ArgumentTypeError``), so the message is this one-line
-    ``--draws: ...`` and not argparse's ``invalid int value``.
-    """
-    from model.inputs.scenario import MAX_DRAWS
-
-    n = _whole(text)
-    if n is None or n <= 0:
-        raise UserError(f"expected a positive whole number of draws, got {text!r}", key="--draws")
-    if n > MAX_DRAWS:
-        raise UserError(f"expected at most {MAX_DRAWS} draws, got {n}", key="--draws")
-    return n
-
-
-def parse_seed(text: str) -> int:
-    """``--seed S`` of ``run``, ``compare`` and ``sensitivity``: a whole number from 0 (an argparse
-    ``type=``, as :func:`parse_draws`)."""
-    s = _whole(text)
-    if s is None or s < 0:
-        raise UserError(f"expected a non-negative whole number, got {text!r}", key="--seed")
-    return s
+__all__ = ["add_run_options", "add_sensitivity_parser", "cmd_sensitivity", "draws_for"]
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
@@ -87,8 +61,6 @@ def draws_for(args: argparse.Namespace, scenarios: Sequence[Scenario], params: P
 
 def add_sensitivity_parser(sub: argparse._SubParsersAction) -> None:
     """The ``sensitivity`` sub-command."""
-    from model.cli.app import DEFAULT_RESULTS, DEFAULT_SCENARIO
-
     p = sub.add_parser("sensitivity", help="Sobol indices of 2020 growth and revenue; writes results/<name>/sensitivity/")
     p.add_argument("scenario", nargs="?", metavar="SCENARIO.toml", help=f"default: {DEFAULT_SCENARIO}")
     p.add_argument("--samples", type=int, default=1024, metavar="N",
@@ -102,7 +74,6 @@ def add_sensitivity_parser(sub: argparse._SubParsersAction) -> None:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from model.analysis.sensitivity import sobol
-    from model.cli.app import DEFAULT_SCENARIO, params_from_args
     from model.inputs.scenario import load_scenario
 
     scenario = load_scenario(args.scenario or DEFAULT_SCENARIO)

@@ -1,7 +1,7 @@
-"""The parameter registry: every parameter's name, value, unit, bounds, prior and source.
+"""The parameter classes: every parameter's name, value, unit, bounds, prior and source.
 
-Blocks and levers declare their own :class:`Parameter` objects; :func:`registry` collects them into
-one :class:`Registry`, and :class:`ParameterSet` holds a frozen set of values over it.  Changing a
+Blocks and levers declare their own :class:`Parameter` objects;
+:func:`model.inputs.registry.registry` collects them into one :class:`Registry`, and :class:`ParameterSet` holds a frozen set of values over it.  Changing a
 value returns a new set (:meth:`ParameterSet.replace`); nothing is ever mutated.
 
 Priors serve twice: as penalties in the calibration (penalised least squares) and as the
@@ -11,9 +11,8 @@ unless told otherwise, so overriding a value moves its prior with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import cache
 from typing import Literal
 
 import numpy as np
@@ -22,7 +21,7 @@ from scipy import special, stats
 
 from model.core.errors import UserError
 
-__all__ = ["Parameter", "ParameterSet", "Prior", "Registry", "default_params", "registry"]
+__all__ = ["Parameter", "ParameterSet", "Prior", "Registry"]
 
 Dist = Literal["normal", "beta", "uniform"]
 
@@ -385,26 +384,3 @@ def _role(p: Parameter, fixed: frozenset[str]) -> str:
     if p.calibrated:
         return "calibrated"
     return "prior" if p.prior else "known"
-
-
-def _collect() -> Iterable[Parameter]:
-    # Imported here: blocks and levers declare parameters, and import this module for the classes.
-    from model.core import blocks
-    from model.core.levers import REGISTRY as LEVERS
-
-    yield from blocks.parameters()
-    for lever in LEVERS.values():
-        yield from lever.parameters
-
-
-@cache
-def registry() -> Registry:
-    """The model's one parameter registry (built once; trend parameters are estimated from data)."""
-    return Registry(tuple(_collect()))
-
-
-@cache
-def default_params() -> ParameterSet:
-    """Every parameter at its default value (before calibration)."""
-    reg = registry()
-    return ParameterSet(reg, tuple(float(p.value) for p in reg))

@@ -14,15 +14,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from model.core.blocks import base_year, prices, property, retail, revenue, shock, trend
+from model.core.blocks.base_year import Base
 from model.core.blocks.shock import ShockSpec
+from model.core.calendar import CALENDAR, Calendar
 from model.core.levers import REGISTRY as LEVERS
-from model.core.levers.base import path_array
 from model.core.periods import Span
 
-__all__ = ["MODEL_START", "Inputs", "as_theta", "history_inputs", "simulate"]
-
-MODEL_START = 2018
-"""First simulated year: 2018 supplies the year-earlier values of 2019."""
+__all__ = ["Inputs", "as_theta", "simulate"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +30,9 @@ class Inputs:
     Attributes
     ----------
     span : Span
-        Whole years from 2018.
+        Whole years from ``calendar.model_start`` (2018).
+    base : Base
+        The published base-year figures (:func:`model.inputs.base.base`).
     injections : dict
         Lever name to quarterly injection in 亿元, ``(m, T)`` with ``m`` 1 or the number of draws;
         history (H1 2020) included.  A lever that is absent injects nothing.
@@ -40,24 +40,19 @@ class Inputs:
         Scenario shocks.
     noise : ndarray or None
         Forecast-uncertainty gap in percent, ``(n, T)``.
+    calendar : Calendar
+        The model's date anchors.
+
+    The inputs layer builds them (:meth:`model.inputs.scenario.Scenario.inputs`,
+    :func:`model.inputs.history.history_inputs`); the blocks read nothing else.
     """
 
     span: Span
+    base: Base
     injections: Mapping[str, np.ndarray] = field(default_factory=dict)
     shocks: tuple[ShockSpec, ...] = ()
     noise: np.ndarray | None = None
-
-
-def history_inputs(span: Span) -> Inputs:
-    """Inputs with only the H1 2020 levers (from ``data/levers_h1.csv``) and no scenario shocks."""
-    from model.inputs.data import load_data
-
-    data = load_data()
-    injections = {}
-    for name, lever in LEVERS.items():
-        hist = data.lever_history(name, lever.history_field)
-        injections[name] = path_array({str(p): v for p, v in hist.items()}, span)[None, :]
-    return Inputs(span, injections)
+    calendar: Calendar = CALENDAR
 
 
 def as_theta(values: Mapping[str, float | np.ndarray], n: int | None = None) -> dict[str, np.ndarray]:
@@ -89,16 +84,15 @@ def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.nd
         ``<lever>_revenue_direct``, ``<lever>_cost`` and ``<lever>_injection`` (and ``<lever>_retail``
         for a lever measured in retail spending).
     """
-    span = inputs.span
-    b = base_year.base()
+    span, b, cal = inputs.span, inputs.base, inputs.calendar
     gdp_2019, revenue_2019 = base_year.quarters_2019(theta, b)
     trend_digital, trend_rest = trend.levels(theta, b, gdp_2019, span)
-    gap_digital, gap_rest = shock.gaps(theta, span, inputs.shocks, inputs.noise)
-    deflator = prices.deflator(theta, span)
+    gap_digital, gap_rest = shock.gaps(theta, span, inputs.shocks, inputs.noise, calendar=cal)
+    deflator = prices.deflator(theta, span, calendar=cal)
     deflator_filled = np.nan_to_num(deflator, nan=1.0)  # levers inject nothing in 2018
 
     digital = trend_digital * (1.0 - gap_digital)
-    rest = trend_rest * (1.0 - gap_rest) * property.va_factor(theta, span)
+    rest = trend_rest * (1.0 - gap_rest) * property.va_factor(theta, span, calendar=cal)
     direct: dict[str, np.ndarray] = {}
     retail_levers = np.zeros((1, span.n))
     out: dict[str, np.ndarray] = {}
@@ -106,7 +100,7 @@ def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.nd
         x = inputs.injections.get(name)
         if x is None:
             continue
-        eff = lever.transmit(x, theta, deflator_filled, span)
+        eff = lever.transmit(x, theta, deflator_filled, span, calendar=cal)
         digital = digital + eff.gdp_real_digital
         rest = rest + eff.gdp_real_rest
         for part, value in (eff.revenue_parts or {"other_tax": eff.revenue}).items():
@@ -121,7 +115,7 @@ def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.nd
 
     gdp_real = digital + rest
     gdp = gdp_real * deflator
-    parts = revenue.revenue(theta, b, revenue_2019, gdp, digital * deflator, direct, span)
+    parts = revenue.revenue(theta, b, revenue_2019, gdp, digital * deflator, direct, span, calendar=cal)
     tax = sum(parts[c] for c in revenue.TAXES)
     nontax = parts["nontax"]
     sales = retail.retail(theta, b.retail_2019, b.retail_growth_2019, gdp_2019, gdp, retail_levers)

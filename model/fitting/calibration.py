@@ -32,8 +32,9 @@ from scipy.optimize import least_squares
 
 from model.core.parameters import ParameterSet
 from model.core.periods import Span, ytd_growth, ytd_sum
-from model.core.simulate import Inputs, as_theta, history_inputs, simulate
+from model.core.simulate import Inputs, as_theta, simulate
 from model.inputs.data import load_data
+from model.inputs.history import history_inputs
 
 __all__ = [
     "CAL_SPAN", "Calibration", "Target", "calibrate", "recalibrate", "solved_per_draw", "target_values", "targets",
@@ -411,10 +412,10 @@ def _active_history() -> Inputs:
     A lever that injects nothing adds nothing, so the targets are the same (checked once at the
     default parameters; the full inputs are kept if they are not) and each simulation is cheaper.
     """
-    from model.core.parameters import default_params
+    from model.inputs.registry import default_params
 
     h = _history()
-    active = Inputs(h.span, {k: v for k, v in h.injections.items() if np.any(v)}, h.shocks)
+    active = replace(h, injections={k: v for k, v in h.injections.items() if np.any(v)})
     theta = as_theta(default_params().theta())
     same = np.array_equal(target_values(theta, active), target_values(theta, h))
     return active if same else h

@@ -23,13 +23,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from model.core.calendar import CALENDAR
 from model.core.errors import UserError
 from model.core.periods import parse_period
 
 __all__ = ["DATA_DIR", "LAST_OBSERVED", "Data", "load_data"]
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-LAST_OBSERVED = pd.Period("2020Q2", freq="Q")
+LAST_OBSERVED = CALENDAR.last_observed
+"""The last quarter with data (:mod:`model.core.calendar`)."""
 
 _REGIONS = ("hangzhou", "zhejiang", "china")
 _UNITS = {"亿元", "%"}

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import tomllib
+from dataclasses import replace
 from difflib import get_close_matches
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -23,20 +24,23 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
 
 from model.core.blocks.shock import ShockSpec
+from model.core.calendar import CALENDAR
 from model.core.errors import UserError
 from model.core.levers import REGISTRY as LEVERS
 from model.core.levers.base import LeverConfig
-from model.core.parameters import ParameterSet, registry
+from model.core.parameters import ParameterSet
 from model.core.periods import Span, parse_period
+from model.inputs.history import history_inputs
+from model.inputs.registry import registry
 
 if TYPE_CHECKING:
     from model.core.simulate import Inputs
 
 __all__ = ["FIRST_SCENARIO_QUARTER", "Scenario", "load_scenario"]
 
-FIRST_SCENARIO_QUARTER = pd.Period("2020Q3", freq="Q")
-"""Scenario levers and shocks start here; H1 2020 is history."""
-LAST_HORIZON = pd.Period("2025Q4", freq="Q")
+FIRST_SCENARIO_QUARTER = CALENDAR.first_scenario
+"""Scenario levers and shocks start here; H1 2020 is history (:mod:`model.core.calendar`)."""
+LAST_HORIZON = CALENDAR.last_horizon
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
@@ -156,7 +160,7 @@ class Scenario(_Table):
     def _horizon(cls, v: str) -> str:
         p = parse_period(v)
         if not FIRST_SCENARIO_QUARTER + 1 <= p <= LAST_HORIZON:
-            raise ValueError(f"expected a quarter from 2020Q4 to {LAST_HORIZON}, got {p}")
+            raise ValueError(f"expected a quarter from {FIRST_SCENARIO_QUARTER + 1} to {LAST_HORIZON}, got {p}")
         return str(p)
 
     # -- checks against the model ------------------------------------------------------------
@@ -209,9 +213,7 @@ class Scenario(_Table):
     @property
     def span(self) -> Span:
         """Simulation span: 2018 to the end of the horizon's year."""
-        from model.core.simulate import MODEL_START
-
-        return Span(MODEL_START, parse_period(self.horizon).year)
+        return Span(CALENDAR.model_start, parse_period(self.horizon).year)
 
     def lever_configs(self) -> dict[str, LeverConfig]:
         """The levers this scenario sets, by name."""
@@ -219,8 +221,6 @@ class Scenario(_Table):
 
     def inputs(self) -> Inputs:
         """Simulation inputs: H1 history plus this scenario's levers and shocks."""
-        from model.core.simulate import Inputs, history_inputs
-
         span = self.span
         hist = history_inputs(span)
         injections = dict(hist.injections)
@@ -230,7 +230,7 @@ class Scenario(_Table):
             ShockSpec(n, s.start, s.depth, s.sector, s.decay, s.persistent_share)
             for n, s in self.shocks.items()
         )
-        return Inputs(span, injections, shocks)
+        return replace(hist, injections=injections, shocks=shocks)
 
     # -- new scenarios from this one ---------------------------------------------------------
 

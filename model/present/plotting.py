@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from model.inputs.data import LAST_OBSERVED
+from model.core.calendar import CALENDAR
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -78,7 +78,7 @@ def plot_paths(
     ax.set_xticks(range(len(xs)))
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
-    ax.axvline(pos.get(str(LAST_OBSERVED), 0) + 0.5, color="grey", linestyle=":", linewidth=0.8)  # end of data
+    ax.axvline(pos.get(str(CALENDAR.last_observed), 0) + 0.5, color="grey", linestyle=":", linewidth=0.8)  # end of data
     if title:
         ax.set_title(title, fontsize=10)
     if ylabel:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from model.core.calendar import CALENDAR
 from model.core.levers import REGISTRY as LEVERS
 from model.fitting.calibration import targets
 from model.inputs.data import load_data
@@ -65,7 +66,7 @@ def figures(results: Results, directory: Path) -> list[str]:
     levers = [n for n in LEVERS if f"{n}_gdp_real_yoy_ytd_pp" in q]
     fig, (a, b) = figure(2)
     plot_paths(frames, ["gap_rest", "gap_digital"], ax=a, title="Output lost against trend (% of trend)")
-    plot_bars(q.loc["2020Q1":, [f"{n}_gdp_real_yoy_ytd_pp" for n in levers]].rename(
+    plot_bars(q.loc[CALENDAR.report_start:, [f"{n}_gdp_real_yoy_ytd_pp" for n in levers]].rename(
         columns=lambda c: c.removesuffix("_gdp_real_yoy_ytd_pp")), levers, ax=b,
         title="Measures' contributions to real growth, year to date (pp)")
     fig.tight_layout()
@@ -113,7 +114,7 @@ def run_report(
     q = results.quarterly
     head = a.loc[2020:, ["gdp", "gdp_real_yoy", "digital_core_real_yoy", "revenue", "revenue_yoy"]]
     head.columns = ["GDP (亿元)", "real growth (%)", "digital core real growth (%)", "revenue (亿元)", "revenue growth (%)"]
-    ytd = q.loc["2020Q1":, ["gdp_ytd", "gdp_real_yoy_ytd", "digital_core_real_yoy_ytd", "revenue_ytd", "revenue_yoy_ytd"]]
+    ytd = q.loc[CALENDAR.report_start:, ["gdp_ytd", "gdp_real_yoy_ytd", "digital_core_real_yoy_ytd", "revenue_ytd", "revenue_yoy_ytd"]]
     ytd.columns = ["GDP YTD (亿元)", "real growth YTD (%)", "digital core YTD (%)", "revenue YTD (亿元)", "revenue growth YTD (%)"]
     fit = cal.fit[["target", "period", "unit", "observed", "model", "error", "tolerance", "within"]]
     priors = cal.priors.drop(columns=["prior_mean"]) if not cal.priors.empty else cal.priors
@@ -121,7 +122,7 @@ def run_report(
         {"value": [p[n] for n in RECOVERY], "source": [p.registry[n].source for n in RECOVERY]},
         index=pd.Index(RECOVERY, name="parameter"),
     )
-    q1 = q.loc["2020Q1"]
+    q1 = q.loc[CALENDAR.report_start]
     data = load_data()
     tolerances = " or ".join(sorted({f"{t.tolerance:g} {'pp' if t.unit == '%' else t.unit}" for t in targets()}))
     lines = [

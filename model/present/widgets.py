@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from model.analysis.results import run
-from model.core.parameters import ParameterSet, default_params
+from model.core.parameters import ParameterSet
+from model.inputs.registry import default_params
 from model.inputs.scenario import Scenario
 
 __all__ = ["explore"]

@@ -14,19 +14,21 @@ Hangzhou did not publish 2019 quarterly GDP or quarterly budget revenue.  The mo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
 from model.core.parameters import Parameter, Prior
-from model.inputs.data import Data, load_data
 
-__all__ = ["Base", "base", "parameters", "quarters_2019"]
+__all__ = ["Base", "parameters", "quarters_2019"]
 
 
 @dataclass(frozen=True)
 class Base:
-    """Published base-year figures (亿元 and fractions), with where each comes from."""
+    """Published base-year figures (亿元 and fractions).
+
+    Built from the data by :func:`model.inputs.base.base_from_data`, which says where each comes
+    from; the blocks take it as an argument and never read the data themselves.
+    """
 
     gdp_2019: float
     gdp_real_growth_2019: float
@@ -43,34 +45,12 @@ class Base:
     def digital_share_2019(self) -> float:
         return self.digital_2019 / self.gdp_2019
 
-    @classmethod
-    def from_data(cls, data: Data) -> Base:
-        return cls(
-            gdp_2019=data.get("gdp", "2019"),
-            gdp_real_growth_2019=data.get("gdp_real_yoy", "2019") / 100.0,
-            digital_2019=data.get("digital_core", "2019"),
-            digital_real_growth_2019=data.get("digital_core_real_yoy", "2019") / 100.0,
-            revenue_2019=data.get("revenue", "2019"),
-            revenue_growth_2019=data.get("revenue_yoy", "2019") / 100.0,
-            # derived: the published H1 2020 level over its published growth
-            revenue_h1_2019=data.get("revenue", "2020Q2") / (1.0 + data.get("revenue_yoy", "2020Q2") / 100.0),
-            tax_share_2019=data.get("tax_share_of_revenue", "2019") / 100.0,
-            retail_2019=data.get("retail", "2019"),
-            retail_growth_2019=data.get("retail_yoy", "2019") / 100.0,
-        )
 
+def parameters(h1: float, q1q3: float) -> tuple[Parameter, ...]:
+    """The block's parameters; ``h1`` and ``q1q3`` are the 2018 cumulative shares of annual GDP.
 
-@cache
-def base() -> Base:
-    """The base year from the project's data."""
-    return Base.from_data(load_data())
-
-
-def parameters() -> tuple[Parameter, ...]:
-    data = load_data()
-    gdp_2018 = data.get("gdp", "2018")
-    h1 = data.get("gdp", "2018Q2") / gdp_2018
-    q1q3 = data.get("gdp", "2018Q3") / gdp_2018
+    The inputs layer derives the shares from the data (:func:`model.inputs.base.gdp_profile_2018`).
+    """
     src_2018 = "derived: 2018 cumulative release over the 2018 preliminary annual GDP (data/observations.csv)"
     return (
         Parameter(

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.core.calendar import CALENDAR, Calendar
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
-from model.inputs.data import load_data
 
 __all__ = ["deflator", "parameters"]
 
 
-def parameters() -> tuple[Parameter, ...]:
-    data = load_data()
-    nominal = data.get("gdp", "2020Q2", region="zhejiang") / data.get("gdp", "2019Q2", region="zhejiang")
-    real = 1.0 + data.get("gdp_real_yoy", "2020Q2", region="zhejiang") / 100.0
-    zj = round(100.0 * (nominal / real - 1.0), 2)
+def parameters(zhejiang_h1: float) -> tuple[Parameter, ...]:
+    """The block's parameters; ``zhejiang_h1`` is Zhejiang's implied H1 2020 deflator inflation (%),
+    derived from the data by :func:`model.inputs.registry.zhejiang_deflator_h1`."""
+    zj = round(zhejiang_h1, 2)
     return (
         Parameter(
             "deflator_h1", zj, "%", (-5.0, 10.0),
@@ -48,9 +47,12 @@ def parameters() -> tuple[Parameter, ...]:
     )
 
 
-def deflator(theta: dict[str, np.ndarray], span: Span) -> np.ndarray:
-    """The GDP deflator, 2019 = 1, shape ``(n, T)``; NaN in 2018."""
-    k = span.since("2020Q2")[None, :]
+def deflator(theta: dict[str, np.ndarray], span: Span, *, calendar: Calendar = CALENDAR) -> np.ndarray:
+    """The GDP deflator, 2019 = 1, shape ``(n, T)``; NaN in 2018.
+
+    :math:`k` counts quarters after ``calendar.last_observed``.
+    """
+    k = span.since(calendar.last_observed)[None, :]
     h1, lr, psi = theta["deflator_h1"], theta["deflator_long_run"], theta["deflator_persistence"]
     inflation = np.where(k <= 0, h1, lr + (h1 - lr) * psi ** np.maximum(k, 0)) / 100.0  # (n, T)
     by_year = (1.0 + inflation).reshape(inflation.shape[0], -1, 4)

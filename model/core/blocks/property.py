@@ -23,6 +23,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from model.core.calendar import CALENDAR, Calendar
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
 
@@ -61,20 +62,21 @@ def parameters() -> tuple[Parameter, ...]:
     )
 
 
-def _index(h1: np.ndarray, h2: np.ndarray, g21: np.ndarray, span: Span) -> np.ndarray:
-    k = span.since("2020Q1")[None, :]
+def _index(h1: np.ndarray, h2: np.ndarray, g21: np.ndarray, span: Span, calendar: Calendar) -> np.ndarray:
+    k = span.since(calendar.report_start)[None, :]
     first_half = (np.clip(k, 0, None) % 4) < 2
     same_2020 = np.where(first_half, 1.0 + h1 / 100.0, 1.0 + h2 / 100.0)
     return np.where(k < 0, 1.0, np.where(k < 4, same_2020, same_2020 * (1.0 + g21 / 100.0)))
 
 
-def property_index(theta: Mapping[str, np.ndarray], span: Span) -> np.ndarray:
+def property_index(theta: Mapping[str, np.ndarray], span: Span, *, calendar: Calendar = CALENDAR) -> np.ndarray:
     """Housing and land transactions against the same quarter of 2019, ``(n, T)`` (1 before 2020)."""
-    return _index(theta["property_growth_h1"], theta["property_growth_h2"], theta["property_growth_2021"], span)
+    return _index(theta["property_growth_h1"], theta["property_growth_h2"], theta["property_growth_2021"], span,
+                  calendar)
 
 
-def va_factor(theta: Mapping[str, np.ndarray], span: Span) -> np.ndarray:
+def va_factor(theta: Mapping[str, np.ndarray], span: Span, *, calendar: Calendar = CALENDAR) -> np.ndarray:
     """Factor on the rest's real output, ``(n, T)``: :math:`1 + \\varepsilon (L / L^0 - 1)`."""
     h1 = theta["property_growth_h1"]
-    ref = _index(h1, h1, np.zeros_like(h1), span)
-    return 1.0 + theta["property_va_elasticity"] * (property_index(theta, span) / ref - 1.0)
+    ref = _index(h1, h1, np.zeros_like(h1), span, calendar)
+    return 1.0 + theta["property_va_elasticity"] * (property_index(theta, span, calendar=calendar) / ref - 1.0)

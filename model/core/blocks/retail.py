@@ -2,12 +2,12 @@
 
 .. math::
 
-    S_q = S^{2019}_q \left(\frac{Y_q}{Y^{2019}_q}\right)^{e} + \sum_\ell V_{\ell,q}
+    S_q = S^{2019}_q \\left(\frac{Y_q}{Y^{2019}_q}\right)^{e} + \\sum_\\ell V_{\\ell,q}
 
 :math:`S^{2019}_q` is 2019 retail sales (6215 亿元, +8.8%, data) spread over the quarters with the 2019
 GDP profile (an assumption: Hangzhou publishes no quarterly retail sales in the data), :math:`Y`
 current-price GDP, :math:`e` the elasticity of retail sales to it (``retail_elasticity``), and
-:math:`V_\ell` the retail spending a lever adds (the vouchers' new spending, net of pull-forward).
+:math:`V_\\ell` the retail spending a lever adds (the vouchers' new spending, net of pull-forward).
 Like every published figure, retail sales are reported as a YTD level and YTD nominal growth.
 2018 (needed for 2019 growth) is 2019 over its published growth.  Nothing feeds back into GDP:
 retail spending is not value added, and the levers' value added is computed in the levers.

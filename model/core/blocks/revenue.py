@@ -42,6 +42,7 @@ import numpy as np
 
 from model.core.blocks.base_year import Base
 from model.core.blocks.property import property_index
+from model.core.calendar import CALENDAR, Calendar
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
 
@@ -165,7 +166,7 @@ def tax_shares(theta: Mapping[str, np.ndarray], tax_share: float) -> dict[str, n
 
 def revenue(
     theta: Mapping[str, np.ndarray], b: Base, revenue_2019: np.ndarray, gdp: np.ndarray, digital: np.ndarray,
-    direct: Mapping[str, np.ndarray], span: Span,
+    direct: Mapping[str, np.ndarray], span: Span, *, calendar: Calendar = CALENDAR,
 ) -> dict[str, np.ndarray]:
     """Revenue by component, each ``(n, T)`` in 亿元 (keys :data:`COMPONENTS`).
 
@@ -182,6 +183,9 @@ def revenue(
     direct : mapping
         The levers' direct revenue effects by component (missing components: none).
     span : Span
+    calendar : Calendar
+        The residual is :math:`u` from ``calendar.report_start`` through ``calendar.last_observed``
+        and decays after it; the VAT base effect lowers every first quarter from ``report_start``.
     """
     n_years = gdp.shape[1] // 4
 
@@ -195,15 +199,15 @@ def revenue(
         "vat": r_gdp ** theta["tax_buoyancy"],
         "cit": r_profit ** theta["cit_buoyancy"],
         "pit": r_gdp ** theta["pit_buoyancy"],
-        "property": property_index(theta, span) ** theta["property_tax_elasticity"],
+        "property": property_index(theta, span, calendar=calendar) ** theta["property_tax_elasticity"],
         "other_tax": r_gdp ** theta["tax_buoyancy"],
         "nontax": r_gdp ** theta["nontax_elasticity"],
     }
-    since = span.since("2020Q1")[None, :]
+    since = span.since(calendar.report_start)[None, :]
     bases["vat"] = bases["vat"] * np.where((since >= 0) & (since % 4 == 0), 1.0 - theta["vat_cut_base_effect"], 1.0)
     rev = np.tile(revenue_2019, (1, n_years))
     shares = tax_shares(theta, b.tax_share_2019)
-    k = span.since("2020Q2")[None, :]
+    k = span.since(calendar.last_observed)[None, :]
     residual = np.where(
         since < 0, 0.0, theta["revenue_h1_residual"] * theta["revenue_residual_persistence"] ** np.maximum(k, 0),
     )

@@ -25,13 +25,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from model.core.calendar import CALENDAR, Calendar
 from model.core.lags import lag_matrix
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
 
-__all__ = ["COVID_START", "ShockSpec", "gaps", "growth_sd_factor", "innovation_sd", "parameters", "stochastic_gap"]
-
-COVID_START = "2020Q1"
+__all__ = [
+    "ShockSpec", "default_annual_sd", "gaps", "growth_sd_factor", "innovation_sd", "parameters", "stochastic_gap",
+]
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,8 @@ class ShockSpec:
     persistent_share: float = 0.0
 
 
-def parameters() -> tuple[Parameter, ...]:
+def parameters(resid_sd: float) -> tuple[Parameter, ...]:
+    """The block's parameters; ``resid_sd`` is the trend regression's residual sd (pp of annual growth)."""
     national = "NBS: China Q1 2020 -6.8%, Q2 +3.2% year on year; Zhejiang Q1 -5.6%, H1 +0.5%"
     return (
         Parameter(
@@ -107,7 +109,7 @@ def parameters() -> tuple[Parameter, ...]:
             "shock_annual_sd)", block="shock",
         ),
         Parameter(
-            "shock_annual_sd", _default_annual_sd(), "pp of annual growth", (0.0, 10.0),
+            "shock_annual_sd", default_annual_sd(resid_sd), "pp of annual growth", (0.0, 10.0),
             source="estimated: residual sd of annual real growth in the 2012-2019 trend regression",
             description="Standard deviation of annual real growth that the forecast-uncertainty gap adds",
             block="shock",
@@ -138,17 +140,16 @@ def innovation_sd(annual_sd: float | np.ndarray, ar: float | np.ndarray) -> np.n
     return np.asarray(annual_sd, dtype=float) / growth_sd_factor(ar)
 
 
-def _default_annual_sd() -> float:
-    """The trend regression's residual sd of annual growth, rounded as the model has applied it.
+def default_annual_sd(resid_sd: float) -> float:
+    """The trend regression's residual sd of annual growth, ``resid_sd``, rounded as the model has
+    applied it.
 
     The registry used to hold the innovation sd at ``ar = 0.5``, rounded to 0.953 % of trend.  The
     default is the annual-growth sd that gives exactly that innovation sd at ``ar = 0.5``: 0.991318 pp
     against the regression's 0.991323 pp, so that default runs keep their numbers to the last digit.
     """
-    from model.core.blocks.trend import estimate
-
     f = float(growth_sd_factor(0.5))
-    return round(estimate().resid_sd / f, 3) * f
+    return round(resid_sd / f, 3) * f
 
 
 def _shape(k: np.ndarray, decay: np.ndarray, persistent: np.ndarray, phi: np.ndarray) -> np.ndarray:
@@ -158,14 +159,15 @@ def _shape(k: np.ndarray, decay: np.ndarray, persistent: np.ndarray, phi: np.nda
 
 
 def gaps(
-    theta: dict[str, np.ndarray], span: Span, shocks: Iterable[ShockSpec] = (), noise: np.ndarray | None = None
+    theta: dict[str, np.ndarray], span: Span, shocks: Iterable[ShockSpec] = (), noise: np.ndarray | None = None,
+    *, calendar: Calendar = CALENDAR,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Output gaps of the digital core and the rest, fractions of trend, ``(n, T)``.
 
     ``noise`` is an extra gap common to both sectors, in percent, ``(n, T)`` (see
-    :func:`stochastic_gap`).
+    :func:`stochastic_gap`).  The COVID gap starts in ``calendar.covid_start``.
     """
-    k = span.since(COVID_START)[None, :]
+    k = span.since(calendar.covid_start)[None, :]
     phi = theta["shock_persistent_decay"]
     digital = theta["shock_digital_depth"] * _shape(
         k, theta["shock_digital_decay"], theta["shock_digital_persistent"], phi)

@@ -1,6 +1,7 @@
 """Trend: the no-COVID, no-new-policy path of real value added, by sector.
 
-Trend growth is estimated from 2012-2019 with one pooled OLS regression (statsmodels), so that the
+Trend growth is estimated from 2012-2019 with one pooled OLS regression (statsmodels, in
+:mod:`model.inputs.estimates`), so that the
 digital-economy core, with only two published growth rates, borrows the residual variance of total
 GDP growth:
 
@@ -21,74 +22,28 @@ the rest's trend growth falls faster than the total's.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 from model.core.blocks.base_year import Base
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
-from model.inputs.data import load_data
 
-__all__ = ["JOINT", "TrendEstimate", "estimate", "levels", "parameters"]
+__all__ = ["JOINT", "levels", "parameters"]
 
 JOINT = ("trend_growth_2020", "trend_drift", "trend_growth_digital")
 """Parameters estimated jointly; the uncertainty analysis draws them from their joint normal."""
 
 
-@dataclass(frozen=True)
-class TrendEstimate:
-    """The trend regression: coefficients (%, named as in :data:`JOINT`), covariance, residual sd."""
+def parameters(coef: Sequence[float], se: Sequence[float], nobs: int) -> tuple[Parameter, ...]:
+    """The block's parameters from the trend regression: coefficients and standard errors in the
+    order of :data:`JOINT`, and the number of observations.
 
-    params: pd.Series
-    cov: pd.DataFrame
-    resid_sd: float
-    nobs: int
-    sample: pd.DataFrame
-    summary: str
-
-
-@cache
-def estimate() -> TrendEstimate:
-    """Fit the pooled trend regression on ``data/observations.csv`` (2012-2019)."""
-    from statsmodels.regression.linear_model import OLS
-
-    data = load_data()
-    total = data.latest_ytd_by_year("gdp_real_yoy").loc[2012:2019]
-    digital = data.latest_ytd_by_year("digital_core_real_yoy").loc[2012:2019]
-    sample = pd.DataFrame(
-        {
-            "series": ["total"] * len(total) + ["digital"] * len(digital),
-            "year": np.r_[total.index, digital.index],
-            "growth": np.r_[total.to_numpy(), digital.to_numpy()],
-        }
-    )
-    is_total = (sample.series == "total").to_numpy(dtype=float)
-    exog = pd.DataFrame(
-        {
-            JOINT[0]: is_total,
-            JOINT[1]: is_total * (sample.year.to_numpy() - 2020),
-            JOINT[2]: 1.0 - is_total,
-        }
-    )
-    fit = OLS(sample.growth.to_numpy(), exog).fit()
-    return TrendEstimate(
-        params=fit.params,
-        cov=fit.cov_params(),
-        resid_sd=float(np.sqrt(fit.scale)),
-        nobs=int(fit.nobs),
-        sample=sample,
-        summary=str(fit.summary(title="Trend growth, pooled OLS, 2012-2019")),
-    )
-
-
-def parameters() -> tuple[Parameter, ...]:
-    est = estimate()
-    se = np.sqrt(np.diag(est.cov))
-    src = f"estimated: pooled OLS on 2012-2019 growth (n={est.nobs}), model.core.blocks.trend"
-    a, b, c = (float(est.params[k]) for k in JOINT)
+    The inputs layer fits the regression (:func:`model.inputs.estimates.trend_estimate`).
+    """
+    src = f"estimated: pooled OLS on 2012-2019 growth (n={nobs}), model.inputs.estimates"
+    a, b, c = (float(x) for x in coef)
     return (
         Parameter(
             "trend_growth_2020", round(a, 3), "%", (0.0, 15.0), source=src,

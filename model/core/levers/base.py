@@ -3,7 +3,7 @@
 A lever turns its scenario table (a pydantic model) into one exogenous quarterly injection in 亿元,
 and turns that injection into effects: real value added by sector, a direct effect on general public
 budget revenue, and a fiscal cost.  A new lever is one new module with one :class:`Lever` subclass,
-decorated with :func:`register`; nothing else in the code needs to change.
+listed in :data:`model.core.levers.LEVER_TYPES`; nothing else in the code needs to change.
 """
 
 from __future__ import annotations
@@ -15,17 +15,16 @@ from typing import Annotated, ClassVar
 import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from model.core.calendar import CALENDAR, Calendar
 from model.core.parameters import Parameter
 from model.core.periods import Span, parse_period
 
 __all__ = [
-    "REGISTRY",
     "Effect",
     "Lever",
     "LeverConfig",
     "Path",
     "path_array",
-    "register",
 ]
 
 
@@ -138,21 +137,14 @@ class Lever:
         raise NotImplementedError
 
     @classmethod
-    def transmit(cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span) -> Effect:
+    def transmit(
+        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span, *,
+        calendar: Calendar = CALENDAR,
+    ) -> Effect:
         """Effects of injection ``x`` (shape ``(m, T)``, m = 1 or n_draws) given parameters ``theta``
-        (arrays of shape ``(n, 1)``) and the GDP deflator (``(n, T)``, 2019 = 1), over ``span``."""
+        (arrays of shape ``(n, 1)``) and the GDP deflator (``(n, T)``, 2019 = 1), over ``span``
+        (dates from ``calendar``)."""
         raise NotImplementedError
-
-
-REGISTRY: dict[str, type[Lever]] = {}
-
-
-def register(cls: type[Lever]) -> type[Lever]:
-    """Class decorator: add a lever type to :data:`REGISTRY` under ``cls.name``."""
-    if cls.name in REGISTRY:
-        raise ValueError(f"lever {cls.name!r} registered twice")
-    REGISTRY[cls.name] = cls
-    return cls
 
 
 def path_array(path: dict[str, float], span: Span) -> np.ndarray:

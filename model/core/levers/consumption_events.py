@@ -19,8 +19,9 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
+from model.core.calendar import CALENDAR, Calendar
 from model.core.lags import shift
-from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array, register
+from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
 
@@ -41,7 +42,6 @@ class ConsumptionEventsConfig(LeverConfig):
         return {"events"}
 
 
-@register
 class ConsumptionEvents(Lever):
     name = "consumption_events"
     title = "Consumption events and vouchers"
@@ -89,7 +89,10 @@ class ConsumptionEvents(Lever):
         return path_array(cfg.subsidy, span) + cfg.subsidy_per_event * path_array(cfg.events, span)
 
     @classmethod
-    def transmit(cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span) -> Effect:
+    def transmit(
+        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span, *,
+        calendar: Calendar = CALENDAR,
+    ) -> Effect:
         redeemed = theta["voucher_redemption"] * x
         spending = theta["voucher_leverage"] * redeemed
         net = spending - theta["voucher_pull_forward"] * shift(spending, 1)

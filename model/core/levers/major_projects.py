@@ -23,8 +23,9 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
+from model.core.calendar import CALENDAR, Calendar
 from model.core.lags import distributed_lag
-from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array, register
+from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span, parse_period
 
@@ -84,7 +85,6 @@ class MajorProjectsConfig(LeverConfig):
         return dict(zip(quarters, remaining * w / w.sum(), strict=True))
 
 
-@register
 class MajorProjects(Lever):
     name = "major_projects"
     title = "Major projects (六新)"
@@ -142,7 +142,10 @@ class MajorProjects(Lever):
         return path_array(cfg.amount, span) + path_array(within, span)
 
     @classmethod
-    def transmit(cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span) -> Effect:
+    def transmit(
+        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span, *,
+        calendar: Calendar = CALENDAR,
+    ) -> Effect:
         additional = theta["projects_additionality"] * x
         scale = theta["projects_multiplier"] * theta["projects_local_content"]
         gdp = scale * distributed_lag(additional / deflator, theta["projects_lag_decay"])

@@ -36,8 +36,9 @@ from typing import ClassVar
 
 import numpy as np
 
+from model.core.calendar import CALENDAR, Calendar
 from model.core.lags import distributed_lag
-from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array, register
+from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
 
@@ -68,8 +69,11 @@ def relief_shares(theta: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return {"exempt": 1.0 - total * scale, **out}
 
 
-def repayment(x: np.ndarray, lag: np.ndarray, due: np.ndarray, span: Span) -> np.ndarray:
-    """Deferrals ``x`` (``(m, T)``) repaid in quarter ``max(s + lag, 2020Q1 + due)``, zero beyond the span.
+def repayment(
+    x: np.ndarray, lag: np.ndarray, due: np.ndarray, span: Span, *, calendar: Calendar = CALENDAR,
+) -> np.ndarray:
+    """Deferrals ``x`` (``(m, T)``) repaid in quarter ``max(s + lag, covid_start + due)`` (covid_start:
+    2020Q1, from ``calendar``), zero beyond the span.
 
     ``lag`` and ``due`` are whole numbers of quarters, scalars or ``(n, 1)`` (one a row): one matrix
     product with the 0/1 matrix that sends each quarter to its repayment quarter.
@@ -77,14 +81,13 @@ def repayment(x: np.ndarray, lag: np.ndarray, due: np.ndarray, span: Span) -> np
     lag = np.asarray(lag).reshape(-1, 1).astype(int)
     due = np.asarray(due).reshape(-1, 1).astype(int)
     s = np.arange(span.n)
-    when = np.maximum(s[None, :] + lag, span.index("2020Q1") + due)  # (r, T): repayment quarter of s
+    when = np.maximum(s[None, :] + lag, span.index(calendar.covid_start) + due)  # (r, T): repayment quarter of s
     m = when[:, :, None] == s[None, None, :]  # (r, T, T): m[r, s, t]
     if m.shape[0] == 1:
         return x @ m[0].astype(float)
     return np.einsum("rs,rst->rt", np.broadcast_to(x, (m.shape[0], span.n)), m.astype(float))
 
 
-@register
 class TaxFeeRelief(Lever):
     name = "tax_fee_relief"
     title = "Tax and fee relief"
@@ -210,10 +213,14 @@ class TaxFeeRelief(Lever):
         return path_array(cfg.amount, span)
 
     @classmethod
-    def transmit(cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span) -> Effect:
+    def transmit(
+        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span, *,
+        calendar: Calendar = CALENDAR,
+    ) -> Effect:
         w = relief_shares(theta)
         granted = w["deferral"] * x
-        deferred = granted - repayment(granted, theta["relief_deferral_lag"], theta["relief_deferral_due"], span)
+        deferred = granted - repayment(granted, theta["relief_deferral_lag"], theta["relief_deferral_due"], span,
+                                      calendar=calendar)
         cash = {"exempt": w["exempt"] * x, "fees": w["fees"] * x, "rent": w["rent"] * x, "deferral": deferred}
         mult = {"exempt": "relief_multiplier", "fees": "relief_fee_multiplier", "rent": "relief_rent_multiplier",
                 "deferral": "relief_deferral_multiplier"}

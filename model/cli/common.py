@@ -1,0 +1,74 @@
+"""Helpers every sub-command shares: default paths, ``--set``, ``--draws`` and ``--seed``.
+
+A leaf of the ``cli`` layer: it imports no other ``model.cli`` module, so :mod:`model.cli.app`,
+:mod:`model.cli.compare` and :mod:`model.cli.uncertainty` all import from here and never from
+each other's back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from model.core.errors import UserError
+
+if TYPE_CHECKING:
+    from model.core.parameters import ParameterSet
+
+__all__ = ["DEFAULT_RESULTS", "DEFAULT_SCENARIO", "params_from_args", "parse_assignment", "parse_draws", "parse_seed"]
+
+DEFAULT_SCENARIO = Path("scenarios/h2_plan.toml")
+DEFAULT_RESULTS = Path("results")
+
+
+def parse_assignment(text: str) -> tuple[str, float]:
+    """``NAME=VALUE`` from ``--set``."""
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise UserError(f"expected NAME=VALUE, got {text!r}", key="--set")
+    try:
+        return name.strip(), float(value)
+    except ValueError:
+        raise UserError(f"expected a number after '=', got {value!r}", key=f"--set {name}") from None
+
+
+def params_from_args(sets: Sequence[str] | None) -> ParameterSet:
+    """Default parameters with ``--set`` overrides applied (checked against the registry)."""
+    from model.inputs.registry import default_params
+
+    changes = dict(parse_assignment(s) for s in sets or ())
+    return default_params().updated(changes, origin="--set ") if changes else default_params()
+
+
+def _whole(text: str) -> int | None:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return None
+
+
+def parse_draws(text: str) -> int:
+    """``--draws N`` of ``run`` and ``compare``: a whole number from 1 to :data:`~model.inputs.scenario.MAX_DRAWS`.
+
+    An argparse ``type=``: it raises :class:`UserError`, which argparse lets through (it catches
+    only ``ValueError``, ``TypeError`` and ``ArgumentTypeError``), so the message is this one-line
+    ``--draws: ...`` and not argparse's ``invalid int value``.
+    """
+    from model.inputs.scenario import MAX_DRAWS
+
+    n = _whole(text)
+    if n is None or n <= 0:
+        raise UserError(f"expected a positive whole number of draws, got {text!r}", key="--draws")
+    if n > MAX_DRAWS:
+        raise UserError(f"expected at most {MAX_DRAWS} draws, got {n}", key="--draws")
+    return n
+
+
+def parse_seed(text: str) -> int:
+    """``--seed S`` of ``run``, ``compare`` and ``sensitivity``: a whole number from 0 (an argparse
+    ``type=``, as :func:`parse_draws`)."""
+    s = _whole(text)
+    if s is None or s < 0:
+        raise UserError(f"expected a non-negative whole number, got {text!r}", key="--seed")
+    return s
