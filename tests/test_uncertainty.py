@@ -176,7 +176,7 @@ def test_draws_are_centred_on_the_run_values_with_the_prior_sds():
             assert abs(x.std() - reg[name].prior.sd) < 0.03 * reg[name].prior.sd, name
     # beta priors keep their mean and sd
     x = theta["projects_additionality"][:, 0]
-    assert abs(x.mean() - 0.3) < 0.01 and abs(x.std() - 0.15) < 0.01
+    assert abs(x.mean() - 0.15) < 0.01 and abs(x.std() - 0.1) < 0.01
 
 
 def test_trend_parameters_are_drawn_jointly_with_their_estimated_correlation():
@@ -311,7 +311,7 @@ def test_cli_run_with_draws_writes_fan_files_and_leaves_deterministic_outputs_un
     summary = json.loads((mc / "summary.json").read_text(encoding="utf-8"))
     assert "uncertainty" not in json.loads((det / "summary.json").read_text(encoding="utf-8"))
     unc = summary["uncertainty"]
-    assert unc["draws"] == 500 and unc["seed"] == 4 and unc["acceptance_rate"] == 1.0
+    assert unc["draws"] == 500 and unc["seed"] == 4 and unc["acceptance_rate"] > 0.98
     assert [p["event"] for p in unc["probabilities"]] == ["gdp_real_yoy@2020>=4.5", "revenue_yoy_ytd@2020Q3<2"]
     assert unc["fan"]["2020"]["gdp_real_yoy"]["p05"] < unc["fan"]["2020"]["gdp_real_yoy"]["p95"]
     report = (mc / "report.md").read_text(encoding="utf-8")

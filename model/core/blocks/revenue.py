@@ -132,7 +132,7 @@ def parameters() -> tuple[Parameter, ...]:
             prior=Prior("normal", 1.0, 0.4),
         ),
         Parameter(
-            "revenue_h1_residual", 0.0, "% of 2019 revenue", (-20.0, 20.0),
+            "revenue_h1_residual", 0.0, "% of 2019 revenue", (-40.0, 40.0),
             source="calibrated to H1 2020 revenue growth beside relief_budget_share; prior: assumption "
             "(what the model leaves out: non-tax collections, timing of settlements); sd 5: Hangzhou's "
             "buoyancy ranged 0.84-1.43 in 2013-15 (facts file), +-0.3 on nominal growth of about 8% in a "
