@@ -39,7 +39,7 @@ VALUES = dict(  # noqa: C408 (keyword names read as the parameter names)
     revenue_share_vat=0.36, revenue_share_cit=0.2, revenue_share_pit=0.07, revenue_share_property=0.25,
     revenue_h1_residual=4.0, revenue_residual_persistence=0.4,
     property_growth_h1=10.0, property_growth_h2=-5.0, property_growth_2021=3.0, property_va_elasticity=0.08,
-    retail_elasticity=1.7,
+    retail_gap_elasticity=1.7,
 )
 P = VALUES
 THETA = as_theta({**default_params().theta(), **VALUES})
@@ -194,14 +194,16 @@ def test_property_moves_construction_value_added_only_off_h1_pace():
     assert prop.va_factor(defaults, SPAN) == pytest.approx(np.ones((1, SPAN.n)))
 
 
-def test_retail_sales_follow_nominal_gdp_plus_the_vouchers_spending():
+def test_retail_sales_follow_nominal_gdp_and_the_gap_plus_the_vouchers_spending():
     gdp, _, _ = _economy()
     gdp19 = gdp[:, 4:8]
     added = _path({"2020Q4": 7.0})
-    out = retail.retail(THETA, 6215.0, 0.088, gdp19, gdp, added)[0]
+    gap = _path({"2020Q1": 0.12, "2020Q2": 0.04, "2020Q4": 0.02, "2021Q2": 0.01})
+    out = retail.retail(THETA, 6215.0, 0.088, gdp19, gdp, gap, added)[0]
     share = gdp19[0] / gdp19[0].sum()
     for t in ("2019Q3", "2020Q1", "2020Q4", "2021Q2"):
         q = Q[t] % 4
-        want = 6215.0 * share[q] * (gdp[0, Q[t]] / gdp19[0, q]) ** 1.7 + (7.0 if t == "2020Q4" else 0.0)
+        g = gap[0, Q[t]]
+        want = 6215.0 * share[q] * gdp[0, Q[t]] / gdp19[0, q] * (1 - g) ** 1.7 + (7.0 if t == "2020Q4" else 0.0)
         assert out[Q[t]] == pytest.approx(want, rel=1e-12), t
     assert out[:4].sum() == pytest.approx(6215.0 / 1.088)

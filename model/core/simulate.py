@@ -118,7 +118,7 @@ def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.nd
     parts = revenue.revenue(theta, b, revenue_2019, gdp, digital * deflator, direct, span, calendar=cal)
     tax = sum(parts[c] for c in revenue.TAXES)
     nontax = parts["nontax"]
-    sales = retail.retail(theta, b.retail_2019, b.retail_growth_2019, gdp_2019, gdp, retail_levers)
+    sales = retail.retail(theta, b.retail_2019, b.retail_growth_2019, gdp_2019, gdp, gap_rest, retail_levers)
     n = gdp_real.shape[0]
     out.update({f"revenue_{c}": v for c, v in parts.items() if c != "nontax"})
     out.update(

@@ -1,12 +1,15 @@
-"""Retail sales of consumer goods (社会消费品零售总额), an output the consumption lever is measured in.
+r"""Retail sales of consumer goods (社会消费品零售总额), an output the consumption lever is measured in.
 
 .. math::
 
-    S_q = S^{2019}_q \\left(\frac{Y_q}{Y^{2019}_q}\right)^{e} + \\sum_\\ell V_{\\ell,q}
+    S_q = S^{2019}_q \frac{Y_q}{Y^{2019}_q} (1 - g_q)^{\kappa} + \sum_\ell V_{\ell,q}
 
 :math:`S^{2019}_q` is 2019 retail sales (6215 亿元, +8.8%, data) spread over the quarters with the 2019
 GDP profile (an assumption: Hangzhou publishes no quarterly retail sales in the data), :math:`Y`
-current-price GDP, :math:`e` the elasticity of retail sales to it (``retail_elasticity``), and
+current-price GDP, :math:`g_q` the output gap of the economy outside the digital core (a fraction of
+trend; shops, restaurants and services are there), :math:`\kappa` the extra sensitivity of retail
+sales to that gap (``retail_gap_elasticity``: in normal years retail sales grow with nominal GDP; in a
+lockdown they fall by more), and
 :math:`V_\\ell` the retail spending a lever adds (the vouchers' new spending, net of pull-forward).
 Like every published figure, retail sales are reported as a YTD level and YTD nominal growth.
 2018 (needed for 2019 growth) is 2019 over its published growth.  Nothing feeds back into GDP:
@@ -27,18 +30,19 @@ __all__ = ["parameters", "retail"]
 def parameters() -> tuple[Parameter, ...]:
     return (
         Parameter(
-            "retail_elasticity", 2.0, "elasticity", (0.0, 5.0),
-            source="assumption from Zhejiang 2020Q1: retail sales -14.7% against real GDP -5.6% (facts file), "
-            "an elasticity of about 3 in the shock; about 1 in normal years (Hangzhou 2019 retail +8.8%)",
-            description="Elasticity of retail sales to current-price GDP", block="retail",
-            prior=Prior("normal", 2.0, 0.8, "Zhejiang 2020Q1 (33en.cn): -14.7% against -5.6%"),
+            "retail_gap_elasticity", 1.0, "elasticity", (0.0, 4.0),
+            source="Zhejiang 2020Q1 (facts file, 33en.cn): retail sales -14.7% against real GDP -5.6%; with "
+            "trend growth of about 6.5% (a gap of about 11%) and nominal GDP about -4%, retail fell "
+            "about 11% more than nominal GDP: (1 - 0.11)^k = 0.89 gives k about 1; sd: assumption",
+            description="Extra elasticity of retail sales to the output gap of the rest of the economy",
+            block="retail", prior=Prior("normal", 1.0, 0.5, "Zhejiang 2020Q1 retail -14.7%, GDP -5.6%"),
         ),
     )
 
 
 def retail(
     theta: Mapping[str, np.ndarray], retail_2019: float, retail_growth_2019: float, gdp_2019_q: np.ndarray,
-    gdp: np.ndarray, levers: np.ndarray,
+    gdp: np.ndarray, gap: np.ndarray, levers: np.ndarray,
 ) -> np.ndarray:
     """Retail sales by quarter, ``(n, T)`` in 亿元 at current prices.
 
@@ -52,6 +56,8 @@ def retail(
         2019 nominal GDP by quarter, ``(n, 4)``: the profile of 2019 retail sales.
     gdp : ndarray
         Current-price GDP, ``(n, T)`` from 2018 on.
+    gap : ndarray
+        Output gap of the rest of the economy, a fraction of trend, ``(n, T)``.
     levers : ndarray
         Retail spending the levers add, ``(n, T)`` or ``(1, T)``.
     """
@@ -59,6 +65,6 @@ def retail(
     profile = gdp_2019_q / gdp_2019_q.sum(axis=1, keepdims=True)
     base = retail_2019 * profile
     ratio = (gdp.reshape(gdp.shape[0], n_years, 4) / gdp[:, None, 4:8]).reshape(gdp.shape)
-    out = np.tile(base, (1, n_years)) * ratio ** theta["retail_elasticity"] + levers
+    out = np.tile(base, (1, n_years)) * ratio * (1.0 - gap) ** theta["retail_gap_elasticity"] + levers
     out[:, :4] = base / (1.0 + retail_growth_2019)
     return out
