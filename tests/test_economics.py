@@ -207,3 +207,31 @@ def test_retail_sales_follow_nominal_gdp_and_the_gap_plus_the_vouchers_spending(
         want = 6215.0 * share[q] * gdp[0, Q[t]] / gdp19[0, q] * (1 - g) ** 1.7 + (7.0 if t == "2020Q4" else 0.0)
         assert out[Q[t]] == pytest.approx(want, rel=1e-12), t
     assert out[:4].sum() == pytest.approx(6215.0 / 1.088)
+
+
+def test_h2_rates_and_the_premium_history_by_hand():
+    from model.analysis.topdown import h2_rate, premium_history, topdown_check
+
+    # China 2020: IMF 1.0% for the year and -1.6% in H1 with H1 weight 0.4551: H2 +3.17%
+    assert float(h2_rate(1.0, -1.6, 0.4551)) == pytest.approx((1.0 + 0.4551 * 1.6) / (1 - 0.4551))
+    h = premium_history()
+    assert list(h.index) == [2015, 2016, 2018, 2019]
+    assert h.loc[2018, "hangzhou_h2"] == pytest.approx((7.0 - 0.4708 * 7.6) / (1 - 0.4708))
+    assert h.loc[2019, "premium"] == pytest.approx(
+        (6.8 - 0.4708 * 6.9) / (1 - 0.4708) - (6.1 - 0.4551 * 6.3) / (1 - 0.4551))
+    c = topdown_check(6.0)
+    china_h2 = np.mean([(f + 0.4551 * 1.6) / (1 - 0.4551) for f in (1.0, 1.0, 1.8, 1.6, 2.2)])
+    assert c.premium == pytest.approx(6.0 - china_h2)
+    assert c.z == pytest.approx((c.premium - h.premium.mean()) / h.premium.std())
+
+
+def test_the_baseline_h2_premium_is_consistent_with_its_history():
+    """The default persistent share is set so that the baseline passes the top-down check."""
+    import model
+    from model.analysis.topdown import topdown_check
+
+    c = topdown_check(model.run("scenarios/baseline.toml").h2_growth())
+    assert abs(c.z) < 0.25
+    # the old default (a tenth of the loss persistent) put it a full sd above its history
+    old = model.run("scenarios/baseline.toml", params=default_params().replace(shock_rest_persistent=0.1))
+    assert topdown_check(old.h2_growth()).z > 1.0

@@ -340,9 +340,9 @@ def test_cli_uses_the_scenario_uncertainty_table_and_overrides_it(tmp_path):
         ("priors.tax_buoyancy = { sd = -0.1 }", "uncertainty.priors.tax_buoyancy.sd: Input should be greater than or equal to 0"),
         ("priors.shock_rest_depth = { sd = 1.0 }", "uncertainty.priors.shock_rest_depth: this parameter is solved in every draw"),
         ("priors.shock_rest_persistent = { mean = 0.0 }", "uncertainty.priors.shock_rest_persistent.mean: a beta prior "
-         "centred on 0 within [0, 0.6] needs its centre strictly inside the bounds"),
+         "centred on 0 within [0, 1] needs its centre strictly inside the bounds"),
         ("priors.shock_rest_persistent = { sd = 0.5 }", "uncertainty.priors.shock_rest_persistent.sd: a beta prior "
-         "centred on 0.1 within [0, 0.6] needs an sd below 0.224, got 0.5"),
+         "centred on 0.35 within [0, 1] needs an sd below 0.477, got 0.5"),
         ("priors.shock_annual_sd = { sd = 0.5 }", "uncertainty.priors.shock_annual_sd: this parameter is not drawn: it "
          "is treated as known (its forecast-shock sd is scaled by uncertainty.scale)"),
         ("priors.tax_buoyancy = { dsit = 'normal' }", "uncertainty.priors.tax_buoyancy.dsit: unknown key; did you mean 'dist'?"),
@@ -410,7 +410,7 @@ def test_max_draws_is_one_limit_for_the_table_the_api_and_the_command_line():
 
 
 def _fixed_at_zero(tmp_path, command):
-    """``command`` with shock_rest_persistent (a beta prior on [0, 0.6]) at 0: set on the command line,
+    """``command`` with shock_rest_persistent (a beta prior on [0, 1]) at 0: set on the command line,
     in the scenario's [parameters], or both (the scenario's value wins)."""
     path = tmp_path / "p.toml"
     path.write_text(f'extends = "{(Path.cwd() / H2).as_posix()}"\n[parameters]\nshock_rest_persistent = 0.0\n',
@@ -431,7 +431,7 @@ def test_an_invalid_prior_names_where_its_centre_was_set_once(tmp_path, capsys, 
         out = tmp_path / f"out_{origin}"
         assert main([*args, "--out", str(out), "--quiet"]) == 2
         err = capsys.readouterr().err
-        assert err == expected[origin] + ("a beta prior centred on 0 within [0, 0.6] needs its centre strictly inside "
+        assert err == expected[origin] + ("a beta prior centred on 0 within [0, 1] needs its centre strictly inside "
                                           "the bounds (set a value inside them, or another family in "
                                           "[uncertainty.priors.shock_rest_persistent])\n"), err
         assert err.count("shock_rest_persistent:") == 1
