@@ -9,23 +9,17 @@ China's cumulative year-to-date convention.
 >>> res.annual[["gdp_real_yoy", "revenue_yoy"]]         # doctest: +SKIP
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-from model.analysis.comparison import compare
+from model.analysis.compare import compare
 from model.analysis.goalseek import solve
 from model.analysis.results import Results, run
 from model.analysis.sensitivity import sobol
 from model.analysis.uncertainty import simulate_draws
 from model.core.errors import UserError
 from model.core.parameters import ParameterSet
+from model.core.version import __version__
 from model.fitting.calibration import Calibration, calibrate
 from model.inputs.registry import default_params
 from model.inputs.scenario import Scenario, load_scenario
-
-try:
-    __version__ = version("hangzhou-scenario-model")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.1.0"
 
 __all__ = [
     "Calibration",

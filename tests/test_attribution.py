@@ -11,7 +11,7 @@ import pytest
 import model
 import model.analysis.attribution as attribution
 from model.analysis.attribution import PARAMETERS, SHOCKS, attribute, coalitions, shapley_weights
-from model.analysis.comparison import compare
+from model.analysis.compare import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.toml"))

@@ -22,12 +22,14 @@ def default_run(tmp_path_factory) -> Path:
     return out / "h2_plan"
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_default_run_writes_every_file(default_run):
     names = {p.name for p in default_run.iterdir()}
     assert {"quarterly.csv", "annual.csv", "summary.json", "report.md"} <= names
     assert any(n.endswith(".png") for n in names)
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_quarterly_csv_has_one_row_a_quarter_and_the_required_columns(default_run):
     q = pd.read_csv(default_run / "quarterly.csv")
     assert list(q.columns[:1]) == ["period"]
@@ -40,6 +42,7 @@ def test_quarterly_csv_has_one_row_a_quarter_and_the_required_columns(default_ru
     assert h1.revenue_yoy_ytd == pytest.approx(1.2, abs=0.05)
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_summary_json_holds_headline_fit_hash_and_version(default_run):
     s = json.loads((default_run / "summary.json").read_text(encoding="utf-8"))
     assert s["model_version"]
@@ -51,6 +54,7 @@ def test_summary_json_holds_headline_fit_hash_and_version(default_run):
     assert s["headline"]["2019"]["gdp"] == pytest.approx(15373.0)
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_report_shows_the_fit_and_the_figures_exist(default_run):
     text = (default_run / "report.md").read_text(encoding="utf-8")
     assert "## Calibration to H1 2020" in text and "7,388.000" in text
@@ -59,6 +63,7 @@ def test_report_shows_the_fit_and_the_figures_exist(default_run):
             assert (default_run / line.split("(")[1].rstrip(")")).is_file()
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_several_scenarios_and_other_commands(tmp_path, capsys):
     assert main(["run", "--quiet", "--out", str(tmp_path), "scenarios/baseline.toml", "scenarios/second_wave.toml"]) == 0
     assert {p.name for p in tmp_path.iterdir()} == {"baseline", "second_wave"}
@@ -107,6 +112,7 @@ def test_user_mistakes_give_one_line_exit_2_and_write_nothing(tmp_path, capsys, 
     assert not out.exists()
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_real_process_exit_status_and_no_traceback(tmp_path):
     bad = _bad(tmp_path, 'horizn = "2021Q4"\n')
     proc = subprocess.run([sys.executable, "-m", "model", "run", bad, "--out", str(tmp_path / "o")],
@@ -116,6 +122,7 @@ def test_real_process_exit_status_and_no_traceback(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_a_run_that_fails_halfway_leaves_earlier_results_untouched(tmp_path, monkeypatch):
     assert main(["run", "--quiet", "--out", str(tmp_path)]) == 0
     before = {p.name: p.read_bytes() for p in (tmp_path / "h2_plan").iterdir()}
@@ -131,6 +138,7 @@ def test_a_run_that_fails_halfway_leaves_earlier_results_untouched(tmp_path, mon
     assert [p.name for p in tmp_path.iterdir()] == ["h2_plan"]  # no temporary folder left behind
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_results_stay_inside_the_results_folder(tmp_path):
     assert main(["run", "--quiet", "--out", str(tmp_path / "res"), _bad(tmp_path, 'name = "ok-name_1"\n')]) == 0
     assert [p.relative_to(tmp_path).as_posix() for p in (tmp_path / "res").iterdir()] == ["res/ok-name_1"]

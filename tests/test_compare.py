@@ -8,8 +8,10 @@ import pytest
 
 import model
 import model.present.briefing
-from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES, compare
+from model.analysis.compare import compare
+from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES
 from model.cli import main
+from model.present.comparisons import plot_comparison, write_comparisons
 
 LEVER_NAMES = ("tax_fee_relief", "major_projects", "consumption_events")
 
@@ -152,6 +154,7 @@ def cli_out(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_compare_cli_by_default_compares_every_scenario_with_the_baseline(cli_out):
     names = {p.name for p in cli_out.iterdir()}
     assert {"comparison.csv", "contributions.csv", "cost_effectiveness.csv", "headline.csv", "report.md",
@@ -230,19 +233,19 @@ def test_the_headline_table_covers_every_year_of_scenarios_with_different_horizo
 def test_comparisons_written_together_share_a_baseline(plan, tmp_path):
     other = compare(plan.scenario, plan.scenario)
     with pytest.raises(ValueError, match="one baseline"):
-        model.analysis.comparison.write_comparisons([plan, other], tmp_path / "x")
+        write_comparisons([plan, other], tmp_path / "x")
     assert not (tmp_path / "x").exists()
 
 
 def test_plots(plan):
     import matplotlib.pyplot as plt
 
-    fig = plan.plot()
+    fig = plot_comparison(plan)
     assert len(fig.axes) == 4  # growth and revenue, 2020 and 2021
-    ax = plan.plot("paths")
+    ax = plot_comparison(plan, "paths")
     assert len(ax.get_lines()) >= 2
     with pytest.raises(ValueError):
-        plan.plot("pie")
+        plot_comparison(plan, "pie")
     plt.close("all")
 
 

@@ -10,9 +10,11 @@ import pytest
 
 import model
 import model.present.briefing
-from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES, RANGE_COLUMNS, compare
+from model.analysis.compare import compare
+from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES, RANGE_COLUMNS
 from model.analysis.uncertainty import difference_fan
 from model.cli import main
+from model.present.comparisons import plot_comparison
 
 H2 = "scenarios/h2_plan.toml"
 BASE = "scenarios/no_new_measures.toml"  # all three levers differ from it
@@ -142,10 +144,10 @@ def test_api_errors_and_the_fan_plot(plan, base):
     other = model.run(H2, params=model.default_params().replace(tax_buoyancy=1.2))
     with pytest.raises(ValueError, match="same params="):
         compare(other, base, draws=20, seed=1, progress=False)  # the draws would start elsewhere
-    ax = plan.plot("fan")
+    ax = plot_comparison(plan, "fan")
     assert len(ax.get_lines()) >= 2 and len(ax.collections) >= 2  # two lines, two bands
     with pytest.raises(ValueError, match="no ranges"):
-        compare(model.run(H2), base).plot("fan")
+        plot_comparison(compare(model.run(H2), base), "fan")
     with pytest.raises(ValueError):
         plan.with_ranges(pd.DataFrame({"variable": ["gdp"]}))
     assert plan.with_ranges(None).ranges is None
@@ -199,6 +201,7 @@ def _strip_ranges(report: str) -> str:
     return "\n".join(out)
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_cli_without_draws_writes_exactly_what_it_wrote_before(tmp_path):
     plain, ranged = tmp_path / "plain", tmp_path / "ranged"
     assert main(["compare", H2, "--quiet", "--out", str(plain)]) == 0
@@ -219,6 +222,7 @@ def test_cli_without_draws_writes_exactly_what_it_wrote_before(tmp_path):
     assert _strip_ranges((ranged / "report.md").read_text(encoding="utf-8")) == text
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_cli_same_seed_gives_identical_comparison_csv(tmp_path, monkeypatch):
     _fast_figures(monkeypatch)
     args = ["compare", H2, "scenarios/second_wave.toml", "--quiet", "--draws", "500"]

@@ -93,6 +93,7 @@ def test_an_unreachable_target_says_how_close_it_gets():
 # -- the command line ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_solve_cli_writes_a_file_that_run_reproduces(tmp_path, capsys):
     out = tmp_path / "solved" / "plan.toml"
     args = ["solve", H2, "--target", "gdp_real_yoy@2020=4.0", "--instrument", "consumption_events",

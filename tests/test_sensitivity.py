@@ -11,6 +11,7 @@ from model.analysis.sensitivity import sobol
 from model.cli import main
 from model.core.parameters import Prior
 from model.inputs.scenario import UncertaintyTable, load_scenario
+from model.present.sensitivity_files import sensitivity_report
 
 H2 = "scenarios/h2_plan.toml"
 RECOVERY_OR_TREND = {"trend", "shock_rest_decay", "shock_rest_persistent", "shock_persistent_decay",
@@ -105,6 +106,7 @@ def test_joint_trend_draws_agree_between_the_monte_carlo_and_the_unit_cube_map()
     assert not np.any(mc == near.hi) and np.all(np.mean(cube == near.hi, axis=0) > 0.1)
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_cli_sensitivity_writes_its_folder_and_a_later_run_keeps_it_only_while_valid(tmp_path, capsys):
     out = tmp_path / "res"
     assert main(["sensitivity", H2, "--samples", "32", "--seed", "1", "--out", str(out), "--quiet"]) == 0
@@ -141,7 +143,7 @@ def test_sensitivity_verbs(sens):
     text = sens.summary()
     assert "Real GDP growth in 2020" in text and "Budget revenue growth in 2020" in text
     assert sens.to_frame().equals(sens.indices)
-    assert "## Real GDP growth in 2020" in sens.report()
+    assert "## Real GDP growth in 2020" in sensitivity_report(sens)
     ax = sens.plot("revenue_yoy@2020")
     assert "revenue" in ax.get_title().lower()
     import matplotlib.pyplot as plt

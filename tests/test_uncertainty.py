@@ -298,6 +298,7 @@ def test_thresholds_parse_and_probabilities_match_the_draws(draws):
 # -- command line and files ---------------------------------------------------------------------
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_cli_run_with_draws_writes_fan_files_and_leaves_deterministic_outputs_unchanged(tmp_path, capsys):
     assert main(["run", H2, "--out", str(tmp_path / "det"), "--quiet"]) == 0
     assert main(["run", H2, "--out", str(tmp_path / "mc"), "--quiet", "--draws", "500", "--seed", "4",
@@ -319,6 +320,7 @@ def test_cli_run_with_draws_writes_fan_files_and_leaves_deterministic_outputs_un
     assert capsys.readouterr().err == ""  # no progress bar when stderr is not a terminal
 
 
+@pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_cli_uses_the_scenario_uncertainty_table_and_overrides_it(tmp_path):
     path = _with_uncertainty(tmp_path, "draws = 300\nseed = 9\nthresholds = ['gdp_real_yoy@2021>=9']")
     assert main(["run", str(path), "--out", str(tmp_path / "a"), "--quiet"]) == 0

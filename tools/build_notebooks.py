@@ -258,7 +258,7 @@ s = contrib.query("period == '2020'").gdp_real_yoy_pp.sum()
 print(f"difference {d:.6f} pp, sum of contributions {s:.6f} pp")
 assert np.isclose(d, s)
 """),
-    code("c.plot('waterfall');"),
+    code("from model.present.comparisons import plot_comparison\n\nplot_comparison(c, 'waterfall');"),
     md("""
 ## Cost-effectiveness
 

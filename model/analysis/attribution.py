@@ -35,7 +35,7 @@ rows where the shock is switched off.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from model.analysis.results import Results
     from model.core.parameters import ParameterSet
 
-__all__ = ["PARAMETERS", "SHOCKS", "Attribution", "attribute", "coalitions", "shapley_weights"]
+__all__ = ["PARAMETERS", "SHOCKS", "Attribution", "attribute", "coalitions", "shapley_weights", "switch_players"]
 
 SHOCKS = "shocks"
 """Player name of the scenario's shock set."""
@@ -154,36 +154,53 @@ def _players(base_inj: Mapping[str, np.ndarray], scen_inj: Mapping[str, np.ndarr
     return tuple(out)
 
 
-def _switched_shocks(shocks: tuple[ShockSpec, ...], on: np.ndarray) -> tuple[ShockSpec, ...]:
-    """``shocks`` with a per-row depth that is zero where ``on`` (``(R, 1)``) is false."""
+def _switched_shocks(shocks: tuple[ShockSpec, ...], on: np.ndarray | bool) -> tuple[ShockSpec, ...]:
+    """``shocks`` with a per-row depth that is zero where ``on`` (``(R, 1)`` or a bool) is false."""
     return tuple(replace(s, depth=np.where(on, float(s.depth), 0.0)) for s in shocks)
 
 
+def switch_players(
+    member: Callable[[str], np.ndarray | bool], players: tuple[str, ...], span: Span,
+    base_in: Inputs, scen_in: Inputs, base_theta: Mapping[str, np.ndarray], scen_theta: Mapping[str, np.ndarray],
+) -> tuple[dict[str, np.ndarray], Inputs]:
+    """The one coalition switcher: parameters and inputs where the players in a coalition take the
+    scenario's values and the others the baseline's.
+
+    ``member(name)`` says whether player ``name`` is in the coalition: a bool (one coalition, any
+    number of draws) or an ``(R, 1)`` boolean column (``R`` coalitions in the rows of one batch).
+    A lever takes the scenario's injection; ``shocks`` the scenario's shock set (the other set's
+    depths are zero in its rows); ``parameters`` the scenario's ``theta`` and its forecast-shock
+    gap (``noise``).  Everything is cut to ``span``; the result goes straight into
+    :func:`~model.core.simulate.simulate`.
+    """
+
+    def pick(name: str, scen: np.ndarray, base: np.ndarray) -> np.ndarray:
+        return np.where(member(name), scen, base) if name in players else base
+
+    injections = {n: pick(n, scen_in.injections[n][:, : span.n], base_in.injections[n][:, : span.n]) for n in LEVERS}
+    shocks = base_in.shocks
+    if SHOCKS in players:
+        on = member(SHOCKS)
+        shocks = _switched_shocks(base_in.shocks, np.logical_not(on)) + _switched_shocks(scen_in.shocks, on)
+    theta = {k: pick(PARAMETERS, scen_theta[k], v) for k, v in base_theta.items()}
+    noise = None
+    if base_in.noise is not None and scen_in.noise is not None:
+        noise = pick(PARAMETERS, scen_in.noise[:, : span.n], base_in.noise[:, : span.n])
+    return theta, replace(base_in, span=span, injections=injections, shocks=shocks, noise=noise)
+
+
 def _simulate_coalitions(
-    m: np.ndarray, players: tuple[str, ...], span: Span,
-    base_inj: Mapping[str, np.ndarray], scen_inj: Mapping[str, np.ndarray],
-    base_in: Inputs, scen_in: Inputs, base_p: ParameterSet, scen_p: ParameterSet,
+    m: np.ndarray, players: tuple[str, ...], span: Span, base_in: Inputs, scen_in: Inputs,
+    base_p: ParameterSet, scen_p: ParameterSet,
 ) -> dict[str, np.ndarray]:
     """Simulate the coalitions in the rows of ``m`` (``(R, P)``) in one call."""
 
     def member(name: str) -> np.ndarray:
         return m[:, players.index(name)][:, None]
 
-    injections = {
-        n: np.where(member(n), scen_inj[n], base_inj[n]) if n in players else base_inj[n] for n in LEVERS
-    }
-    if SHOCKS in players:
-        on = member(SHOCKS)
-        shocks = _switched_shocks(base_in.shocks, ~on) + _switched_shocks(scen_in.shocks, on)
-    else:
-        shocks = base_in.shocks
-    if PARAMETERS in players:
-        on = member(PARAMETERS)[:, 0]
-        b, s = base_p.theta(), scen_p.theta()
-        theta = as_theta({k: np.where(on, s[k], b[k]) for k in b})
-    else:
-        theta = as_theta(base_p.theta())
-    return simulate(theta, replace(base_in, span=span, injections=injections, shocks=shocks, noise=None))
+    theta, inputs = switch_players(member, players, span, replace(base_in, noise=None), replace(scen_in, noise=None),
+                                   as_theta(base_p.theta()), as_theta(scen_p.theta()))
+    return simulate(as_theta(theta), inputs)
 
 
 def attribute(scenario: Results, baseline: Results) -> Attribution:
@@ -212,7 +229,7 @@ def attribute(scenario: Results, baseline: Results) -> Attribution:
     base_p, scen_p = baseline.params, scenario.params
     players = _players(base_inj, scen_inj, base_in, scen_in, base_p, scen_p)
     m = coalitions(len(players))
-    paths = _simulate_coalitions(m, players, span, base_inj, scen_inj, base_in, scen_in, base_p, scen_p)
+    paths = _simulate_coalitions(m, players, span, base_in, scen_in, base_p, scen_p)
     vq, va = indicators.quarterly(paths), indicators.annual(paths)
     w = shapley_weights(len(players))
 

@@ -24,29 +24,23 @@ Ranges made elsewhere (e.g. by :func:`model.analysis.uncertainty.difference_fan`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from model.analysis.attribution import Attribution, attribute
-from model.analysis.results import Results, run
-from model.analysis.uncertainty import FAN_PERCENTILES
+from model.analysis.draws import FAN_PERCENTILES
 from model.core import indicators
 from model.core.calendar import CALENDAR
 from model.core.levers import REGISTRY as LEVERS
 from model.core.periods import last_complete_year, parse_period
-from model.inputs.scenario import Scenario
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
-    from model.analysis.uncertainty import Draws
-    from model.core.parameters import ParameterSet
+    from model.analysis.results import Results
 
 __all__ = [
     "ANNUAL_VARIABLES",
@@ -55,8 +49,7 @@ __all__ = [
     "RANGE_COLUMNS",
     "RANGE_CONTRIBUTIONS",
     "Comparison",
-    "compare",
-    "write_comparisons",
+    "compare_runs",
 ]
 
 DEFAULT_BASELINE = Path("scenarios/baseline.toml")
@@ -420,25 +413,6 @@ class Comparison:
                       ce[cols].to_string(index=False, float_format=f2)]
         return "\n".join(lines)
 
-    def plot(self, kind: str = "waterfall", *, ax: Axes | None = None, **kwargs: Any) -> Any:
-        """``waterfall`` (baseline to scenario by player, 2020 and 2021; returns the figure),
-        ``paths`` (real growth year to date of both runs; returns the axes) or ``fan`` (the
-        difference in real growth year to date with its 50% and 90% ranges; needs ranges;
-        ``variable=`` another quarterly variable; returns the axes)."""
-        from model.present import briefing
-
-        if kind == "waterfall":
-            return briefing.waterfall(self, **kwargs)
-        if kind == "paths":
-            return briefing.overlay([self], "gdp_real_yoy_ytd", ax=ax, **kwargs)
-        if kind == "fan":
-            return briefing.difference_fan(self, ax=ax, **kwargs)
-        raise ValueError("kind must be 'waterfall', 'paths' or 'fan'")
-
-    def write(self, directory: str | Path) -> Path:
-        """Write this comparison's files into ``directory`` atomically (see :func:`write_comparisons`)."""
-        return write_comparisons([self], directory)
-
     def __repr__(self) -> str:
         players = ", ".join(self.players) or "nothing"
         return f"<Comparison {self.name} against {self.baseline.name}: {players} differ>"
@@ -452,128 +426,10 @@ HEADLINE_ROWS = (
 )
 
 
-def _as_results(x: Results | Scenario | str | Path, params: ParameterSet | None) -> Results:
-    return x if isinstance(x, Results) else run(x, params=params)
-
-
-def compare(
-    scenario: Results | Scenario | str | Path,
-    baseline: Results | Scenario | str | Path = DEFAULT_BASELINE,
-    *,
-    params: ParameterSet | None = None,
-    draws: int | None = None,
-    seed: int | None = None,
-    progress: bool | None = None,
-) -> Comparison:
-    """Compare ``scenario`` with ``baseline`` (default ``scenarios/baseline.toml``).
-
-    Parameters
-    ----------
-    scenario, baseline : Results, Scenario or path
-        A run, or a scenario (object or file) to run.
-    params : ParameterSet, optional
-        Starting parameters for the runs this function makes (see :func:`model.run`).
-    draws : int, optional
-        Also compute Monte Carlo ranges of every difference and contribution from this many
-        draws (see Notes).  Default: none, a deterministic comparison.
-    seed : int, optional
-        Seed of the draws (default: the scenario's ``[uncertainty]`` seed, else 20200630).
-    progress : bool, optional
-        Progress bar of the draws (default: when stderr is a terminal).
-
-    Returns
-    -------
-    Comparison
-
-    Notes
-    -----
-    With ``draws``: both scenarios run on common random numbers
-    (:func:`model.analysis.uncertainty.paired_draws`, with the scenario's ``[uncertainty]`` settings): the
-    same parameter draws, each re-calibrated to H1 2020, and the same forecast shocks; when the two
-    calibrate to the same parameters the baseline reuses the scenario's draws exactly.  For every
-    draw :math:`d`, :math:`\\Delta_d = y^{s}_d - y^{b}_d`; the ranges are percentiles of
-    :math:`\\Delta_d` over draws (:attr:`Comparison.ranges`).  Every coalition of players is also
-    simulated in every draw, and the Shapley contributions :math:`\\phi_d = W (v_d - v_d(\\emptyset))`
-    give :attr:`Comparison.contribution_ranges`.
-
-    Examples
-    --------
-    >>> c = model.compare("scenarios/h2_plan.toml")                     # doctest: +SKIP
-    >>> c.contributions().query("period == '2020'")                     # doctest: +SKIP
-    >>> model.compare("scenarios/h2_plan.toml", draws=2000).frame()     # doctest: +SKIP
-    """
-    if draws is None and seed is not None:
-        raise ValueError("seed needs draws")
-    s, b = _as_results(scenario, params), _as_results(baseline, params)
-    c = _checked(Comparison(s, b, attribute(s, b)))
-    if draws is None:
-        return c
-    return _with_monte_carlo(c, draws=draws, seed=seed, params=params, progress=progress)
-
-
-def _with_monte_carlo(
-    c: Comparison, *, draws: int, seed: int | None, params: ParameterSet | None, progress: bool | None
-) -> Comparison:
-    """``c`` with the ranges of its differences and contributions from ``draws`` paired draws."""
-    from model.analysis.uncertainty import paired_draws
-
-    a, b = paired_draws(c.scenario.scenario, c.baseline.scenario, draws=draws, seed=seed, params=params,
-                        progress=progress)
-    for d, res in ((a, c.scenario), (b, c.baseline)):
-        if d.results.params != res.params:
-            raise ValueError(f"run {res.name!r} was made from other starting parameters than the draws; "
-                             "pass the same params= to compare()")
-    ranges = a.fan(quarterly=tuple(QUARTERLY_VARIABLES), annual=tuple(ANNUAL_VARIABLES), minus=b)
-    s = a.settings
-    note = (f"{a.n:,} Monte Carlo draws (seed {s.seed}{'' if s.scale == 1 else f', scale {s.scale:g}'}), every "
-            "draw re-calibrated to H1 2020, both runs on the same draws (common random numbers)")
-    return c.with_ranges(ranges, contributions=_contribution_fan(c, a, b), note=note)
-
-
-def _contribution_fan(c: Comparison, a: Draws, b: Draws) -> pd.DataFrame:
-    """Percentiles over draws of every player's Shapley contribution to the calendar-year
-    indicators :data:`RANGE_CONTRIBUTIONS`: ``lever, period, variable, p05 ... p95``.
-
-    Every coalition is one :func:`~model.core.simulate.simulate` call over all draws (a loop over the
-    ``2**P`` coalitions, never over draws): the levers, shocks and parameters of the players in it
-    take the scenario's values (the scenario's draws of ``theta`` for ``parameters``), the others
-    the baseline's; both runs' forecast shocks are the same random numbers.
-    """
-    from model.analysis.attribution import PARAMETERS, SHOCKS, coalitions, shapley_weights
-    from model.core.simulate import simulate
-
-    pct = [f"p{q:02d}" for q in FAN_PERCENTILES]
-    players = c.players
-    if not players or not len(c.years):
-        return pd.DataFrame(columns=["lever", "period", "variable", *pct])
-    span = c.attribution.span
-    s_in, b_in = a.inputs(), b.inputs()
-    yi = np.asarray(c.years) - span.first_year
-    m = coalitions(len(players))
-    values = {var: np.empty((m.shape[0], a.n, yi.size)) for var in RANGE_CONTRIBUTIONS}
-    for r, row in enumerate(m):
-        on = dict(zip(players, row, strict=True))
-        injections = {n: (s_in if on.get(n, False) else b_in).injections[n][:, : span.n] for n in LEVERS}
-        source = a if on.get(PARAMETERS, False) else b
-        noise = (s_in if on.get(PARAMETERS, False) else b_in).noise[:, : span.n]
-        shocks = (s_in if on.get(SHOCKS, False) else b_in).shocks
-        ann = indicators.annual(simulate(source.theta, replace(b_in, span=span, injections=injections, shocks=shocks, noise=noise)))
-        for var in RANGE_CONTRIBUTIONS:
-            values[var][r] = ann[var][:, yi]
-    rows = []
-    for var, v in values.items():
-        for d, row in ((b, 0), (a, -1)):  # the empty and grand coalitions reproduce the two Monte Carlos
-            if not np.allclose(v[row], d.annual[var][:, yi], rtol=1e-10, atol=1e-8):
-                raise RuntimeError(f"the coalitions do not reproduce the draws of {d.name!r} ({var})")
-        phi = np.einsum("pr,rny->pny", shapley_weights(len(players)), v - v[:1])
-        q = np.percentile(phi, list(FAN_PERCENTILES), axis=1)  # (Q, P, Y)
-        for j, player in enumerate(players):
-            block = pd.DataFrame(q[:, j, :].T, columns=pct)
-            block.insert(0, "variable", var)
-            block.insert(0, "period", [str(y) for y in c.years])
-            block.insert(0, "lever", player)
-            rows.append(block)
-    return pd.concat(rows, ignore_index=True)
+def compare_runs(scenario: Results, baseline: Results) -> Comparison:
+    """``scenario`` against ``baseline``, two runs, with the Shapley attribution of the difference
+    (deterministic; :func:`model.analysis.compare.compare` adds Monte Carlo ranges)."""
+    return _checked(Comparison(scenario, baseline, attribute(scenario, baseline)))
 
 
 def _checked(c: Comparison) -> Comparison:
@@ -588,35 +444,3 @@ def _checked(c: Comparison) -> Comparison:
                 raise RuntimeError(f"the attribution does not reproduce run {res.name!r} ({var}); "
                                    "the run has inputs the attribution batch lacks")
     return c
-
-
-def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path) -> Path:
-    """Write ``comparison.csv``, ``contributions.csv``, ``cost_effectiveness.csv``,
-    ``headline.csv``, ``report.md`` and figures for ``comparisons`` into ``directory``.
-
-    The folder is built in a temporary sibling and swapped in when complete
-    (:func:`model.present.output.write_dir_atomic`).
-    """
-    from model.present import briefing
-    from model.present.output import write_dir_atomic
-
-    comps = list(comparisons)
-    if not comps:
-        raise ValueError("nothing to write: no comparisons")
-    if len({c.baseline.name for c in comps}) > 1:
-        raise ValueError("comparisons written together must share one baseline")
-
-    def stacked(frames: list[pd.DataFrame]) -> pd.DataFrame:
-        full = [f for f in frames if not f.empty]
-        return pd.concat(full, ignore_index=True) if full else frames[0]
-
-    def build(tmp: Path) -> None:
-        kw = {"index": False, "float_format": "%.6f"}
-        stacked([c.frame() for c in comps]).to_csv(tmp / "comparison.csv", **kw)
-        stacked([c.contributions() for c in comps]).to_csv(tmp / "contributions.csv", **kw)
-        stacked([c.cost_effectiveness() for c in comps]).to_csv(tmp / "cost_effectiveness.csv", **kw)
-        briefing.headline_table(comps).to_csv(tmp / "headline.csv", **kw)
-        names = briefing.figures(comps, tmp)
-        (tmp / "report.md").write_text(briefing.report(comps, names), encoding="utf-8")
-
-    return write_dir_atomic(Path(directory), build)

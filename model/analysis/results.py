@@ -129,18 +129,12 @@ class Results:
         obs = self.observed() if observed else None
         return plot_paths({self.name: self.quarterly}, cols, observed=obs, ax=ax, **kwargs)
 
-    def write(self, directory: str | Path) -> Path:
-        """Write this run's files into ``directory`` atomically (see :mod:`model.present.output`)."""
-        from model.present.output import write_run
-
-        return write_run(self, Path(directory))
-
     def compare(self, other: Results) -> Comparison:
         """This run against ``other`` (the baseline): differences, Shapley contributions of each
-        measure, cost-effectiveness (see :func:`model.analysis.comparison.compare`)."""
-        from model.analysis.comparison import compare
+        measure, cost-effectiveness (see :func:`model.analysis.compare.compare`)."""
+        from model.analysis.comparison import compare_runs
 
-        return compare(self, other)
+        return compare_runs(self, other)
 
     def _repr_html_(self) -> str:
         head = self.headline().to_html(float_format=lambda x: f"{x:,.2f}")

@@ -11,11 +11,11 @@ over the whole prior range, not only near the point:
 
 Set-up.  Factors are the uncertain parameters of the registry, each on the unit cube and mapped
 through its prior's inverse CDF (:meth:`model.core.parameters.Prior.ppf`: the same priors, centres and
-``scale`` as the Monte Carlo of :mod:`model.analysis.uncertainty`, truncated normal, beta on the bounds, or
+``scale`` as the Monte Carlo of :mod:`model.analysis.montecarlo`, truncated normal, beta on the bounds, or
 uniform).  Sobol indices assume independent factors, so the three jointly estimated trend
 parameters form **one group**, ``trend``: three independent uniforms become standard normals and
 then the correlated trend parameters through the Cholesky factor of their estimated covariance,
-the same joint normal as the Monte Carlo's (:class:`model.analysis.uncertainty.JointTrend`) but clipped to
+the same joint normal as the Monte Carlo's (:class:`model.analysis.sampling.JointTrend`) but clipped to
 the bounds where the Monte Carlo rejects, because the map from the unit cube must be
 deterministic (the bounds lie more than 8 sds away, so neither binds).  The forecast shocks from
 2020Q3 to the end of the last output year form another group, ``forecast_shocks``.  Samples follow
@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -44,14 +43,7 @@ import pandas as pd
 from scipy import special
 
 from model.analysis.results import Results, run
-from model.analysis.uncertainty import (
-    SHOCK_START,
-    JointTrend,
-    Origins,
-    check_prior,
-    forecast_gap,
-    priors,
-)
+from model.analysis.sampling import SHOCK_START, JointTrend, forecast_gap
 from model.core import indicators
 from model.core.calendar import CALENDAR
 from model.core.errors import UserError
@@ -61,11 +53,12 @@ from model.core.periods import parse_period
 from model.core.simulate import simulate
 from model.fitting.calibration import recalibrate
 from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
+from model.inputs.uncertainty_settings import Origins, check_prior, priors
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["DEFAULT_OUTPUTS", "Sensitivity", "carry_over", "sobol"]
+__all__ = ["DEFAULT_OUTPUTS", "Sensitivity", "fingerprint", "sobol"]
 
 DEFAULT_OUTPUTS = ("gdp_real_yoy@2020", "revenue_yoy@2020")
 """Full-year 2020 real GDP growth and budget revenue growth."""
@@ -221,77 +214,8 @@ class Sensitivity:
         return ax
 
     def fingerprint(self) -> str:
-        """Identity of the run this analysis belongs to (see :func:`carry_over`)."""
-        return _fingerprint(self.results)
-
-    def report(self) -> str:
-        """``report.md`` of the sensitivity analysis."""
-        from model.present.report import md_table
-
-        s = self.settings
-        lines = [
-            f"# Sensitivity of scenario `{self.scenario.name}`",
-            "",
-            f"Sobol indices from {self.rows:,} model runs (Saltelli scheme, N = {self.samples:,}, scrambled "
-            f"Sobol' sequence, seed {self.seed}), every run re-calibrated to the H1 2020 targets"
-            + (f" ({self.missed} could not meet them within bounds and were kept at their best fit)"
-               if self.missed else "") + ". "
-            f"Priors as in the Monte Carlo (scale {s.scale:g}); the three jointly estimated trend "
-            "parameters form one factor (`trend`), the forecast shocks another (`forecast_shocks`). "
-            "`S1`: share of the output's variance the factor explains alone; `ST`: with its interactions. "
-            "`*_conf`: half-width of a 95% bootstrap interval.",
-            "",
-        ]
-        for r in self.outputs.itertuples(index=False):
-            part = self.indices[self.indices.output == r.output]
-            top = part.head(10)[["factor", "S1", "S1_conf", "ST", "ST_conf"]]
-            lines += [f"## {r.description}", "",
-                      f"Across the samples: mean {r.mean:.2f}, sd {r.sd:.2f}. "
-                      f"Sum of first-order indices {part.S1.sum():.2f}.", "",
-                      md_table(top, digits=3, index=False), ""]
-        lines += ["![tornado.png](tornado.png)", "", "All indices: `sobol.csv`.", ""]
-        return "\n".join(lines)
-
-    def write(self, directory: str | Path) -> Path:
-        """Write ``sobol.csv``, ``tornado.png``, ``report.md`` and ``sensitivity.json`` into
-        ``directory`` atomically."""
-        from model.present.output import to_csv, write_dir_atomic
-
-        s = self.settings
-
-        def build(tmp: Path) -> None:
-            to_csv(self.indices.set_index("output"), tmp / "sobol.csv", index_label="output")
-            self.figure(tmp / "tornado.png")
-            (tmp / "report.md").write_text(self.report(), encoding="utf-8")
-            meta = {
-                "fingerprint": self.fingerprint(),
-                "scenario": self.scenario.name,
-                "scenario_sha256": self.scenario.digest,
-                "samples": self.samples,
-                "rows": self.rows,
-                "missed": self.missed,
-                "seed": self.seed,
-                "scale": s.scale,
-                "outputs": self.outputs.to_dict(orient="records"),
-            }
-            (tmp / "sensitivity.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
-                                                  encoding="utf-8")
-
-        return write_dir_atomic(Path(directory), build)
-
-    def figure(self, path: Path) -> None:
-        """Save the tornado of every output side by side to ``path``."""
-        import matplotlib.pyplot as plt
-
-        from model.present.plotting import figure
-
-        outs = list(self.outputs.output)
-        fig, axes = figure(len(outs), height=4.6)
-        for ax, out in zip(np.atleast_1d(axes), outs, strict=True):
-            self.plot(out, ax=ax)
-        fig.tight_layout()
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
+        """Identity of the run this analysis belongs to (see :func:`model.present.sensitivity_files.carry_over`)."""
+        return fingerprint(self.results)
 
     def __repr__(self) -> str:
         return f"<Sensitivity {self.scenario.name}: N={self.samples}, {len(self.outputs)} outputs>"
@@ -327,7 +251,7 @@ def sobol(
     from SALib.analyze import sobol as analyze
     from SALib.sample import sobol as sample
 
-    from model.analysis.uncertainty import _progress
+    from model.analysis.montecarlo import progress_bar
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
@@ -359,7 +283,7 @@ def sobol(
     y = np.empty((u.shape[0], len(targets)))
     missed = 0
     base = {k: np.full((1, 1), v) for k, v in p.theta().items()}
-    with _progress(u.shape[0], f"{scenario.name}: sensitivity", progress) as bar:
+    with progress_bar(u.shape[0], f"{scenario.name}: sensitivity", progress) as bar:
         for lo in range(0, u.shape[0], BATCH):
             rows = slice(lo, min(lo + BATCH, u.shape[0]))
             drawn, e = _map(design, u[rows], p, settings.scale)
@@ -391,29 +315,10 @@ def sobol(
     return Sensitivity(point, indices, pd.DataFrame(rows_out), samples, int(u.shape[0]), missed, seed, settings)
 
 
-def _fingerprint(results: Results) -> str:
-    from model import __version__
+def fingerprint(results: Results) -> str:
+    """Identity of a run: its scenario's digest, its parameters and the model version."""
+    from model.core.version import __version__
 
     blob = json.dumps({"scenario": results.scenario.digest, "params": list(results.params.values),
                        "version": __version__}, sort_keys=True)
     return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def carry_over(results: Results, old: Path, new: Path) -> bool:
-    """Copy ``old/sensitivity`` into ``new`` if it belongs to the same scenario and parameters.
-
-    A run replaces its results folder as a whole; a sensitivity analysis written there earlier
-    (``python -m model sensitivity``) survives only while it still describes the run.  Returns
-    whether it was kept.
-    """
-    src = Path(old) / "sensitivity"
-    meta = src / "sensitivity.json"
-    if not meta.is_file():
-        return False
-    try:
-        same = json.loads(meta.read_text(encoding="utf-8")).get("fingerprint") == _fingerprint(results)
-    except (OSError, ValueError):
-        return False
-    if same:
-        shutil.copytree(src, Path(new) / "sensitivity")
-    return same

@@ -46,6 +46,7 @@ def _scenario_paths(paths: Sequence[str]) -> list[Path]:
 def cmd_run(args: argparse.Namespace) -> int:
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
+    from model.present.run_files import write_run
 
     scenarios = [load_scenario(p) for p in _scenario_paths(args.scenarios)]
     names = [s.name for s in scenarios]
@@ -56,7 +57,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     runs = [run(s, params=params) for s in scenarios]  # compute everything before writing anything
     fans = draws_for(args, scenarios, params)  # Monte Carlo where asked for ([uncertainty] or --draws)
     for r, d in zip(runs, fans, strict=True):
-        where = (d or r).write(Path(args.out) / r.name)
+        where = write_run(r, Path(args.out) / r.name, draws=d)
         if not args.quiet:
             print(r.summary())
             if d is not None:
@@ -113,7 +114,7 @@ def cmd_params(args: argparse.Namespace) -> int:
 
 def params_markdown(params: ParameterSet) -> str:
     """The registry as the markdown table of ``docs/parameters.md``."""
-    from model.present.report import md_table
+    from model.present.tables import md_table
 
     frame = params.to_frame()[["value", "unit", "lower", "upper", "prior", "role", "block", "source"]]
     frame["source"] = frame.source.str.replace("|", "/", regex=False)
@@ -122,7 +123,7 @@ def params_markdown(params: ParameterSet) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m model", description="Hangzhou policy-scenario model (GDP and budget revenue, 2020-2021).")
-    from model import __version__
+    from model.core.version import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)

@@ -4,7 +4,7 @@
     Every scenario against the baseline: ``comparison.csv``, ``contributions.csv``,
     ``cost_effectiveness.csv``, ``headline.csv``, ``report.md`` and figures in ``DIR``
     (default ``results/compare/``), written atomically.  With ``--draws``, Monte Carlo ranges of
-    every difference and contribution (:func:`model.analysis.comparison.compare`); only then: an
+    every difference and contribution (:func:`model.analysis.compare.compare`); only then: an
     ``[uncertainty]`` table in a scenario file does not by itself add ranges to a comparison.
 
 ``python -m model solve SCENARIO.toml --target VAR@PERIOD=VALUE --instrument LEVER[.FIELD] ...``
@@ -50,9 +50,11 @@ def _writable_dir(path: Path) -> Path:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """Handler of ``python -m model compare``."""
-    from model.analysis.comparison import DEFAULT_BASELINE, compare, write_comparisons
+    from model.analysis.compare import compare
+    from model.analysis.comparison import DEFAULT_BASELINE
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
+    from model.present.comparisons import write_comparisons
 
     draws, seed = args.draws, args.seed
     if seed is not None and draws is None:

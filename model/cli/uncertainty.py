@@ -75,6 +75,7 @@ def add_sensitivity_parser(sub: argparse._SubParsersAction) -> None:
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from model.analysis.sensitivity import sobol
     from model.inputs.scenario import load_scenario
+    from model.present.sensitivity_files import write_sensitivity
 
     scenario = load_scenario(args.scenario or DEFAULT_SCENARIO)
     params = params_from_args(args.set)
@@ -82,7 +83,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         raise UserError(f"expected a power of two of at least 16, got {args.samples}", key="--samples")
     sens = sobol(scenario, samples=args.samples, seed=args.seed, params=params,
                  progress=False if args.quiet else None)
-    where = sens.write(Path(args.out) / scenario.name / "sensitivity")
+    where = write_sensitivity(sens, Path(args.out) / scenario.name / "sensitivity")
     if not args.quiet:
         print(sens.summary())
         print(f"\nwrote {where}/")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, field_validator
+from pydantic import BaseModel, Field, ValidationError, create_model, field_validator
 
 from model.core.blocks.shock import ShockSpec
 from model.core.calendar import CALENDAR
@@ -32,21 +32,18 @@ from model.core.parameters import ParameterSet
 from model.core.periods import Span, parse_period
 from model.inputs.history import history_inputs
 from model.inputs.registry import registry
+from model.inputs.tables import Table as _Table
+from model.inputs.uncertainty_settings import MAX_DRAWS, PriorTable, UncertaintyTable
 
 if TYPE_CHECKING:
     from model.core.simulate import Inputs
 
-__all__ = ["FIRST_SCENARIO_QUARTER", "Scenario", "load_scenario"]
+__all__ = ["FIRST_SCENARIO_QUARTER", "MAX_DRAWS", "PriorTable", "Scenario", "UncertaintyTable", "load_scenario"]
 
 FIRST_SCENARIO_QUARTER = CALENDAR.first_scenario
 """Scenario levers and shocks start here; H1 2020 is history (:mod:`model.core.calendar`)."""
 LAST_HORIZON = CALENDAR.last_horizon
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
-
-
-class _Table(BaseModel):
-    # strict: a TOML true or "160" is not a number; whole numbers are still accepted as floats
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class ShockTable(_Table):
@@ -67,54 +64,6 @@ class ShockTable(_Table):
     @classmethod
     def _quarter(cls, v: str) -> str:
         return str(parse_period(v))
-
-
-class PriorTable(_Table):
-    """``[uncertainty.priors.<name>]``: a prior that replaces the registry's in the draws."""
-
-    dist: Literal["normal", "beta", "uniform"] | None = None
-    """Family; default: the registry prior's (``normal`` is truncated to the bounds)."""
-    mean: float | None = Field(default=None, allow_inf_nan=False)
-    """Centre of the draws; default: the parameter's value (calibrated, or set in ``[parameters]``)."""
-    sd: float | None = Field(default=None, ge=0.0, allow_inf_nan=False)
-    """Standard deviation; default: the registry prior's.  0 holds the parameter at its centre."""
-    source: str = ""
-    """Where the range comes from (a citation, or "assumption")."""
-
-
-MAX_DRAWS = 200_000
-"""Most Monte Carlo draws a run may ask for (``[uncertainty] draws``, ``--draws``, the API)."""
-
-
-class UncertaintyTable(_Table):
-    """``[uncertainty]``: Monte Carlo settings (see ``docs/uncertainty.md`` and
-    :mod:`model.analysis.uncertainty`)."""
-
-    draws: int = Field(default=10_000, gt=0, le=MAX_DRAWS)
-    """Number of draws (each re-calibrated to H1 2020)."""
-    seed: int = Field(default=20200630, ge=0)
-    """Seed of the random generator."""
-    scale: float = Field(default=1.0, ge=0.0, le=10.0, allow_inf_nan=False)
-    """Multiplies every prior sd and the forecast-shock sd; 0 collapses the fan onto the point path."""
-    draw_parameters: bool = True
-    """Draw the uncertain parameters from their priors."""
-    draw_shocks: bool = True
-    """Draw forecast shocks (an AR(1) output gap from 2020Q3 that adds ``shock_annual_sd`` pp to the
-    sd of annual growth)."""
-    thresholds: tuple[str, ...] | None = Field(default=None, strict=False)  # a TOML array
-    """Probabilities to report, like ``"gdp_real_yoy@2020>=3"``; default: 2020 real growth >= 3%
-    and 2020 revenue growth >= 0."""
-    priors: dict[str, PriorTable] = {}
-    """Priors that replace the registry's, by parameter name."""
-
-    def check(self, parameters: dict[str, float], horizon: str, file: str | None) -> None:
-        """Check prior overrides, ``scale`` and thresholds against the model and the horizon;
-        raise :class:`UserError`."""
-        from model.analysis.uncertainty import check_priors, check_threshold
-
-        check_priors(self, parameters, file=file)
-        for i, text in enumerate(self.thresholds or ()):
-            check_threshold(text, horizon, file=file, key=f"uncertainty.thresholds[{i}]")
 
 
 Levers = create_model(  # type: ignore[call-overload]
@@ -330,7 +279,7 @@ class Scenario(_Table):
 
     def save(self, path: str | Path, *, header: str = "") -> Path:
         """Write :meth:`to_toml` to ``path`` atomically; return the path."""
-        from model.present.output import write_text_atomic
+        from model.inputs.files import write_text_atomic
 
         path = Path(path)
         write_text_atomic(path, self.to_toml(header=header))

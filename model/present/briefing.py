@@ -19,7 +19,7 @@ import pandas as pd
 from model.analysis.attribution import PARAMETERS, SHOCKS
 from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES
 from model.core.levers import REGISTRY as LEVERS
-from model.present.report import md_table
+from model.present.tables import md_table
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -236,7 +236,7 @@ def _scenario_section(c: Comparison, figure_names: Sequence[str]) -> list[str]:
 
 def report(comparisons: Sequence[Comparison], figure_names: Sequence[str] = ()) -> str:
     """``report.md`` for one or more comparisons against the same baseline."""
-    from model import __version__
+    from model.core.version import __version__
 
     base = comparisons[0].baseline
     names = ", ".join(f"`{c.name}`" for c in comparisons)
@@ -410,20 +410,19 @@ def figures(comparisons: Sequence[Comparison], directory: Path) -> list[str]:
     fan of the differences for a comparison with Monte Carlo ranges."""
     import matplotlib.pyplot as plt
 
-    from model.present.plotting import figure, plot_bars
+    from model.present.plotting import figure, plot_bars, save_figure
 
     out = []
     fig, (a, b) = figure(2)
     overlay(comparisons, "gdp_real_yoy_ytd", ax=a, title="Real GDP growth, year to date (%)")
     overlay(comparisons, "revenue_yoy_ytd", ax=b, title="Budget revenue growth, year to date (%)")
-    fig.tight_layout()
-    fig.savefig(directory / "overlay_growth.png", dpi=110)
+    save_figure(fig, directory / "overlay_growth.png")
     out.append("overlay_growth.png")
     for c in comparisons:
         if not c.players or not len(c.years):
             continue
         fig = waterfall(c)
-        fig.savefig(directory / f"waterfall_{c.name}.png", dpi=110)
+        save_figure(fig, directory / f"waterfall_{c.name}.png", tight=False)
         out.append(f"waterfall_{c.name}.png")
         contrib = c.contributions()
         q = contrib[contrib.period.str.contains("Q")]
@@ -435,15 +434,13 @@ def figures(comparisons: Sequence[Comparison], directory: Path) -> list[str]:
             total = wide.sum(axis=1).to_numpy()
             ax.plot(range(len(total)), total, "k.", label="difference")
             ax.legend(fontsize=7)
-        fig.tight_layout()
-        fig.savefig(directory / f"contributions_{c.name}.png", dpi=110)
+        save_figure(fig, directory / f"contributions_{c.name}.png")
         out.append(f"contributions_{c.name}.png")
         if c.ranges is not None:
             fig, (a, b) = figure(2)
             difference_fan(c, "gdp_real_yoy_ytd", ax=a, title=f"{c.name} - {c.baseline.name}: real growth YTD (pp)")
             difference_fan(c, "revenue_ytd", ax=b, title=f"{c.name} - {c.baseline.name}: revenue YTD (100m yuan)")
-            fig.tight_layout()
-            fig.savefig(directory / f"fan_difference_{c.name}.png", dpi=110)
+            save_figure(fig, directory / f"fan_difference_{c.name}.png")
             out.append(f"fan_difference_{c.name}.png")
     plt.close("all")
     return out

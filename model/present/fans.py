@@ -32,7 +32,7 @@ def write_fan_csv(draws: Draws, path: Path) -> None:
 
 def write_files(draws: Draws, directory: Path) -> list[str]:
     """Write ``fan.csv`` and the fan charts into ``directory``; return the figure file names."""
-    from model.present.plotting import figure
+    from model.present.plotting import figure, save_figure
 
     write_fan_csv(draws, directory / "fan.csv")
     names = []
@@ -40,8 +40,7 @@ def write_files(draws: Draws, directory: Path) -> list[str]:
         fig, axes = figure(len(panels))
         for ax, (variable, title) in zip(axes, panels, strict=True):
             draws.plot(variable, ax=ax, title=title)
-        fig.tight_layout()
-        fig.savefig(directory / file, dpi=110)
+        save_figure(fig, directory / file)
         names.append(file)
     import matplotlib.pyplot as plt
 
@@ -87,7 +86,7 @@ def _forecast_shock(draws: Draws) -> dict[str, Any]:
 
 def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
     """The ``## Uncertainty`` section of ``report.md``, as lines."""
-    from model.present.report import md_table
+    from model.present.tables import md_table
 
     s = draws.settings
     p = draws.results.params

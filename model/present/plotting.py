@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +16,10 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["figure", "plot_bars", "plot_paths"]
+__all__ = ["DPI", "figure", "plot_bars", "plot_paths", "save_figure"]
+
+DPI = 110
+"""Resolution of every saved figure."""
 
 
 def _pyplot() -> ModuleType:
@@ -33,6 +37,15 @@ def figure(ncols: int = 1, *, width: float = 7.0, height: float = 3.6) -> tuple[
     plt = _pyplot()
     fig, axes = plt.subplots(1, ncols, figsize=(width * ncols, height), squeeze=False)
     return fig, axes[0] if ncols > 1 else axes[0][0]
+
+
+def save_figure(fig: Figure, path: Path, *, tight: bool = True) -> None:
+    """The one way a figure is saved: laid out tightly (unless ``tight=False``), written to ``path``
+    as a PNG at :data:`DPI`, then closed."""
+    if tight:
+        fig.tight_layout()
+    fig.savefig(path, dpi=DPI)
+    _pyplot().close(fig)
 
 
 def _x(index: pd.PeriodIndex) -> list[str]:

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from model.analysis.topdown import topdown_check
@@ -14,34 +13,20 @@ from model.core.calendar import CALENDAR
 from model.core.levers import REGISTRY as LEVERS
 from model.fitting.calibration import targets
 from model.inputs.data import load_data
+from model.present.tables import md_table
 
 if TYPE_CHECKING:
     from model.analysis.results import Results
     from model.analysis.uncertainty import Draws
 
-__all__ = ["figures", "md_table", "run_report"]
+__all__ = ["figures", "run_report"]
 
 RECOVERY = ("shock_rest_decay", "shock_rest_persistent", "shock_digital_persistent", "shock_persistent_decay")
 
 
-def md_table(frame: pd.DataFrame, *, digits: int = 2, index: bool = True) -> str:
-    """A GitHub-flavoured markdown table (no extra dependency)."""
-    df = frame.reset_index() if index else frame
-
-    def cell(v: object) -> str:
-        if isinstance(v, float | np.floating):
-            return "" if not np.isfinite(v) else f"{v:,.{digits}f}"
-        return str(v)
-
-    head = "| " + " | ".join(str(c) for c in df.columns) + " |"
-    rule = "|" + "|".join("---" for _ in df.columns) + "|"
-    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join([head, rule, *rows])
-
-
 def figures(results: Results, directory: Path) -> list[str]:
     """Write the run's PNG figures into ``directory``; return their file names."""
-    from model.present.plotting import figure, plot_bars, plot_paths
+    from model.present.plotting import figure, plot_bars, plot_paths, save_figure
 
     q = results.quarterly
     obs = results.observed()
@@ -53,15 +38,13 @@ def figures(results: Results, directory: Path) -> list[str]:
                title="Real GDP growth: quarter and year to date (%)")
     plot_paths(frames, ["digital_core_real_yoy", "digital_core_real_yoy_ytd"], observed=obs, ax=b,
                title="Digital-economy core real growth (%)")
-    fig.tight_layout()
-    fig.savefig(directory / "gdp_growth.png", dpi=110)
+    save_figure(fig, directory / "gdp_growth.png")
     out.append("gdp_growth.png")
 
     fig, (a, b) = figure(2)
     plot_paths(frames, ["revenue_yoy_ytd"], observed=obs, ax=a, title="Budget revenue growth, year to date (%)")
     plot_paths(frames, ["revenue_ytd"], observed=obs, ax=b, title="Budget revenue, year to date (100m yuan)")
-    fig.tight_layout()
-    fig.savefig(directory / "revenue.png", dpi=110)
+    save_figure(fig, directory / "revenue.png")
     out.append("revenue.png")
 
     levers = [n for n in LEVERS if f"{n}_gdp_real_yoy_ytd_pp" in q]
@@ -70,8 +53,7 @@ def figures(results: Results, directory: Path) -> list[str]:
     plot_bars(q.loc[CALENDAR.report_start:, [f"{n}_gdp_real_yoy_ytd_pp" for n in levers]].rename(
         columns=lambda c: c.removesuffix("_gdp_real_yoy_ytd_pp")), levers, ax=b,
         title="Measures' contributions to real growth, year to date (pp)")
-    fig.tight_layout()
-    fig.savefig(directory / "levels_and_levers.png", dpi=110)
+    save_figure(fig, directory / "levels_and_levers.png")
     out.append("levels_and_levers.png")
 
     import matplotlib.pyplot as plt
@@ -105,7 +87,7 @@ def run_report(
     fan_figures: Sequence[str] = (),
 ) -> str:
     """``report.md`` for one run; with ``draws``, an uncertainty section after the headline."""
-    from model import __version__
+    from model.core.version import __version__
     from model.present.fans import report_section
 
     sc = results.scenario

@@ -1,0 +1,23 @@
+"""Markdown tables: the one helper every report uses (a leaf: it imports nothing of the model)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["md_table"]
+
+
+def md_table(frame: pd.DataFrame, *, digits: int = 2, index: bool = True) -> str:
+    """A GitHub-flavoured markdown table (no extra dependency)."""
+    df = frame.reset_index() if index else frame
+
+    def cell(v: object) -> str:
+        if isinstance(v, float | np.floating):
+            return "" if not np.isfinite(v) else f"{v:,.{digits}f}"
+        return str(v)
+
+    head = "| " + " | ".join(str(c) for c in df.columns) + " |"
+    rule = "|" + "|".join("---" for _ in df.columns) + "|"
+    rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
