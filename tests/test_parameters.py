@@ -75,3 +75,23 @@ def test_prior_draws_stay_in_bounds_and_centre_on_the_value(dist):
     assert x.mean() == pytest.approx(0.4, abs=0.01)
     assert x.std() == pytest.approx(0.05, rel=0.1)
     assert (prior.sample(np.random.default_rng(1), 5, (0.0, 1.0), scale=0.0) == 0.3).all()
+
+
+def test_the_registry_built_afresh_from_the_data_is_the_documented_one():
+    # collect() rebuilt without the caches (blocks' parameters(...) run again): every value, unit,
+    # bound, prior, role, block and source as in docs/parameters.md, and the parameters solved per draw
+    from pathlib import Path
+
+    from model.cli.app import params_markdown
+    from model.core.parameters import ParameterSet, Registry
+    from model.inputs.data import load_data
+    from model.inputs.estimates import fit_trend
+    from model.inputs.registry import collect
+
+    data = load_data()
+    fresh = Registry(tuple(collect(data, fit_trend(data))))
+    params = ParameterSet(fresh, tuple(float(p.value) for p in fresh))
+    assert params_markdown(params) in Path("docs/parameters.md").read_text(encoding="utf-8")
+    assert fresh.per_draw == ("shock_digital_depth", "shock_digital_decay", "shock_rest_depth", "deflator_h1",
+                              "revenue_h1_residual")
+    assert all(p.description for p in fresh)
