@@ -138,12 +138,12 @@ class Lever:
 
     @classmethod
     def transmit(
-        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span, *,
+        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span | None = None, *,
         calendar: Calendar = CALENDAR,
     ) -> Effect:
         """Effects of injection ``x`` (shape ``(m, T)``, m = 1 or n_draws) given parameters ``theta``
         (arrays of shape ``(n, 1)``) and the GDP deflator (``(n, T)``, 2019 = 1), over ``span``
-        (dates from ``calendar``)."""
+        (dates from ``calendar``; a lever that keys on a date, like the relief's repayment, needs it)."""
         raise NotImplementedError
 
 

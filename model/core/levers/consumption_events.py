@@ -90,7 +90,7 @@ class ConsumptionEvents(Lever):
 
     @classmethod
     def transmit(
-        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span, *,
+        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span | None = None, *,
         calendar: Calendar = CALENDAR,
     ) -> Effect:
         redeemed = theta["voucher_redemption"] * x

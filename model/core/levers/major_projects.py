@@ -143,7 +143,7 @@ class MajorProjects(Lever):
 
     @classmethod
     def transmit(
-        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span, *,
+        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span | None = None, *,
         calendar: Calendar = CALENDAR,
     ) -> Effect:
         additional = theta["projects_additionality"] * x

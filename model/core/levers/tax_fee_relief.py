@@ -214,9 +214,11 @@ class TaxFeeRelief(Lever):
 
     @classmethod
     def transmit(
-        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span, *,
+        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span | None = None, *,
         calendar: Calendar = CALENDAR,
     ) -> Effect:
+        if span is None:
+            raise ValueError("tax_fee_relief needs the span: deferrals are repaid on a date")
         w = relief_shares(theta)
         granted = w["deferral"] * x
         deferred = granted - repayment(granted, theta["relief_deferral_lag"], theta["relief_deferral_due"], span,
