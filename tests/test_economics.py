@@ -235,3 +235,16 @@ def test_the_baseline_h2_premium_is_consistent_with_its_history():
     # the old default (a tenth of the loss persistent) put it a full sd above its history
     old = model.run("scenarios/baseline.toml", params=default_params().replace(shock_rest_persistent=0.1))
     assert topdown_check(old.h2_growth()).z > 1.0
+
+
+def test_the_2019_split_by_tax_type_reproduces_the_published_tax_share():
+    import model
+    from model.inputs.data import load_data
+
+    a = model.run("scenarios/baseline.toml").annual
+    taxes = sum(a.loc[2019, f"revenue_{c}"] for c in revenue.TAXES)
+    assert taxes == pytest.approx(a.loc[2019, "tax_revenue"])
+    assert 100 * taxes / a.loc[2019, "revenue"] == pytest.approx(load_data().get("tax_share_of_revenue", "2019"))
+    assert a.loc[2019, "revenue"] == pytest.approx(1965.97)
+    # the default split: VAT 38%, CIT 18%, PIT 8%, property 26% of taxes, other the rest
+    assert a.loc[2019, "revenue_other_tax"] / taxes == pytest.approx(1 - 0.38 - 0.18 - 0.08 - 0.26)
