@@ -125,8 +125,9 @@ def test_cli_sensitivity_writes_its_folder_and_a_later_run_keeps_it_only_while_v
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--samples", "100"], "error: --samples: expected a power of two of at least 16, got 100"),
-    (["--samples", "8"], "error: --samples: expected a power of two of at least 16, got 8"),
+    (["--samples", "100"], "error: --samples: expected a power of two from 16 to 65536, got 100"),
+    (["--samples", "8"], "error: --samples: expected a power of two from 16 to 65536, got 8"),
+    (["--samples", "131072"], "error: --samples: expected a power of two from 16 to 65536, got 131072"),
     (["--seed", "-2"], "error: --seed: expected a non-negative whole number, got '-2'"),
     (["--seed", "x"], "error: --seed: expected a non-negative whole number, got 'x'"),
     (["--set", "tax_buoyancy=9"], "error: --set tax_buoyancy: 9 is outside the bounds"),

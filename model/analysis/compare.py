@@ -18,7 +18,7 @@ from model.analysis.comparison import (
     Comparison,
     compare_runs,
 )
-from model.analysis.draws import FAN_PERCENTILES
+from model.analysis.draws import FAN_PERCENTILES, percentile_columns
 from model.analysis.montecarlo import paired_draws
 from model.analysis.results import Results, run
 from model.core import indicators
@@ -117,7 +117,7 @@ def _contribution_fan(c: Comparison, a: Draws, b: Draws) -> pd.DataFrame:
     take the scenario's values (the scenario's draws of ``theta`` for ``parameters``), the others
     the baseline's; both runs' forecast shocks are the same random numbers.
     """
-    pct = [f"p{q:02d}" for q in FAN_PERCENTILES]
+    pct = percentile_columns()
     players = c.players
     if not players or not len(c.years):
         return pd.DataFrame(columns=["lever", "period", "variable", *pct])

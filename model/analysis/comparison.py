@@ -33,9 +33,10 @@ import numpy as np
 import pandas as pd
 
 from model.analysis.attribution import Attribution, attribute
-from model.analysis.draws import FAN_PERCENTILES
+from model.analysis.draws import percentile_columns
 from model.core import indicators
 from model.core.calendar import CALENDAR
+from model.core.indicators import HEADLINE_ROWS
 from model.core.levers import REGISTRY as LEVERS
 from model.core.periods import last_complete_year, parse_period
 
@@ -83,7 +84,7 @@ CONTRIBUTIONS: dict[str, tuple[str, str]] = {
 }
 """Columns of ``contributions.csv`` after ``scenario, period, lever``."""
 
-RANGE_COLUMNS = tuple(f"difference_p{q:02d}" for q in FAN_PERCENTILES)
+RANGE_COLUMNS = tuple(percentile_columns(prefix="difference_"))
 """Columns of :meth:`Comparison.frame` with Monte Carlo ranges (percentiles of the difference)."""
 RANGE_CONTRIBUTIONS = {"gdp_real_yoy": "growth_pp", "revenue": "revenue"}
 """Calendar-year indicators whose Shapley contributions get Monte Carlo ranges, and their column
@@ -369,7 +370,7 @@ class Comparison:
         if ranges is not None:
             if not {"period", "variable"} <= set(ranges.columns):
                 raise ValueError("ranges need 'period' and 'variable' columns")
-            ranges = ranges.rename(columns={f"p{q:02d}": f"difference_p{q:02d}" for q in FAN_PERCENTILES})
+            ranges = ranges.rename(columns=dict(zip(percentile_columns(), RANGE_COLUMNS, strict=True)))
         if contributions is not None and not {"lever", "period", "variable", "p05", "p95"} <= set(contributions.columns):
             raise ValueError("contribution ranges need 'lever', 'period', 'variable', 'p05' and 'p95' columns")
         if ranges is None:
@@ -418,12 +419,6 @@ class Comparison:
         return f"<Comparison {self.name} against {self.baseline.name}: {players} differ>"
 
 
-HEADLINE_ROWS = (
-    ("gdp_real_yoy", "real GDP growth", "%"),
-    ("revenue_yoy", "budget revenue growth", "%"),
-    ("gdp", "GDP", "亿元"),
-    ("revenue", "budget revenue", "亿元"),
-)
 
 
 def compare_runs(scenario: Results, baseline: Results) -> Comparison:

@@ -13,6 +13,7 @@ import pandas as pd
 from model.analysis.sampling import forecast_gap
 from model.core import indicators
 from model.core.calendar import CALENDAR
+from model.core.indicators import HEADLINE_ROWS, At
 from model.core.periods import Span, parse_period
 from model.core.simulate import Inputs
 from model.inputs.scenario import Scenario, UncertaintyTable
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
     from model.analysis.results import Results
 
-__all__ = ["FAN_ANNUAL", "FAN_PERCENTILES", "FAN_QUARTERLY", "FAN_START", "Draws", "fan"]
+__all__ = ["FAN_ANNUAL", "FAN_PERCENTILES", "FAN_QUARTERLY", "FAN_START", "Draws", "fan", "percentile_columns"]
 
 FAN_PERCENTILES = (5, 25, 50, 75, 95)
 """Percentiles of a fan (columns ``p05 ... p95``)."""
@@ -44,6 +45,11 @@ FAN_START = str(CALENDAR.report_start)
 """First quarter of a fan."""
 
 
+def percentile_columns(percentiles: Sequence[int] = FAN_PERCENTILES, *, prefix: str = "") -> list[str]:
+    """The one namer of percentile columns: ``p05 ... p95``, or ``<prefix>p05 ...``."""
+    return [f"{prefix}p{q:02d}" for q in percentiles]
+
+
 def fan(
     values: Mapping[str, np.ndarray], labels: Sequence[str], *, percentiles: Sequence[int] = FAN_PERCENTILES
 ) -> pd.DataFrame:
@@ -54,7 +60,7 @@ def fan(
     names = list(values)
     stack = np.concatenate([np.asarray(values[v], dtype=float) for v in names], axis=1)
     pct = np.percentile(stack, list(percentiles), axis=0).T  # (V * P, len(percentiles))
-    frame = pd.DataFrame(pct, columns=[f"p{q:02d}" for q in percentiles])
+    frame = pd.DataFrame(pct, columns=percentile_columns(percentiles))
     frame.insert(0, "variable", np.repeat(names, len(labels)))
     frame.insert(0, "period", np.tile(list(labels), len(names)))
     return frame
@@ -140,9 +146,7 @@ class Draws:
 
     def values(self, variable: str, period: str) -> np.ndarray:
         """Every draw's value of ``variable`` in ``period`` (a year or a quarter), ``(n,)``."""
-        if "Q" in str(period).upper():
-            return self.quarterly[variable][:, self.span.index(period)]
-        return self.annual[variable][:, int(period) - self.span.first_year]
+        return At(variable, str(period)).lookup(self.quarterly, self.annual, self.span)
 
     def _arrays(self, quarterly: Sequence[str], annual: Sequence[str], quarters: Sequence[str],
                 years: Sequence[str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
@@ -201,13 +205,12 @@ class Draws:
 
     def point(self, variable: str, period: str) -> float:
         """The deterministic run's value of ``variable`` in ``period``."""
-        if "Q" in str(period).upper():
-            return float(self.results.quarterly.loc[parse_period(period), variable])
-        return float(self.results.annual.loc[int(period), variable])
+        return float(At(variable, str(period)).lookup(
+            indicators.quarterly(self.results.paths), indicators.annual(self.results.paths), self.span)[0])
 
     def headline(self) -> pd.DataFrame:
         """Fan of the calendar-year headline figures with the deterministic value beside."""
-        frame = self.fan(quarterly=(), annual=("gdp_real_yoy", "revenue_yoy", "gdp", "revenue"))
+        frame = self.fan(quarterly=(), annual=tuple(v for v, _, _ in HEADLINE_ROWS))
         frame["point"] = [self.point(v, p) for v, p in zip(frame.variable, frame.period, strict=True)]
         return frame
 

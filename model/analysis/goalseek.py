@@ -94,15 +94,10 @@ class _Problem:
         paths = simulate(self.theta, replace(self.inputs, injections=inj))
         span = self.inputs.span
         out = np.empty((f.shape[0], len(self.targets)))
-        q = a = None
+        q = indicators.quarterly(paths) if any(not t.annual for t in self.targets) else {}
+        a = indicators.annual(paths) if any(t.annual for t in self.targets) else {}
         for j, t in enumerate(self.targets):
-            if t.annual:
-                a = a if a is not None else indicators.annual(paths)
-                out[:, j] = np.broadcast_to(a[t.variable], (f.shape[0], a[t.variable].shape[1]))[
-                    :, int(t.period) - span.first_year]
-            else:
-                q = q if q is not None else indicators.quarterly(paths)
-                out[:, j] = np.broadcast_to(q[t.variable], (f.shape[0], span.n))[:, span.index(t.period)]
+            out[:, j] = np.broadcast_to(t.lookup(q, a, span), (f.shape[0],))
         return out
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 
 from model.core import indicators
 from model.core.calendar import CALENDAR
+from model.core.indicators import HEADLINE
 from model.core.parameters import ParameterSet
 from model.core.periods import Span, last_complete_year, parse_period
 from model.core.simulate import as_theta, simulate
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 __all__ = ["HEADLINE", "REPORT_START", "Results", "run"]
 
 REPORT_START = "2019Q1"
-HEADLINE = ("gdp", "gdp_real_yoy", "digital_core_real_yoy", "revenue", "revenue_yoy")
-"""Annual indicators in the headline table."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -255,8 +255,7 @@ def sobol(
 
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    if not (isinstance(samples, int) and 16 <= samples <= 65536 and samples & (samples - 1) == 0):
-        raise UserError(f"expected a power of two from 16 to 65536, got {samples!r}", key="samples")
+    check_samples(samples)
     settings = scenario.uncertainty or UncertaintyTable()
     seed = settings.seed if seed is None else seed
     if not (isinstance(seed, int) and seed >= 0):
@@ -313,6 +312,19 @@ def sobol(
                          "mean": float(y[:, j].mean()), "sd": float(y[:, j].std())})
     indices = pd.concat(frames, ignore_index=True)
     return Sensitivity(point, indices, pd.DataFrame(rows_out), samples, int(u.shape[0]), missed, seed, settings)
+
+
+MAX_SAMPLES = 65536
+"""Most base samples of a Sobol analysis (about 2.2 million re-calibrated runs)."""
+
+
+def check_samples(samples: object, *, key: str = "samples") -> int:
+    """The one check of a Sobol sample count (the API's ``samples=``, the command line's
+    ``--samples``): a power of two from 16 to :data:`MAX_SAMPLES`; raise :class:`UserError`."""
+    if not (isinstance(samples, int) and not isinstance(samples, bool) and 16 <= samples <= MAX_SAMPLES
+            and samples & (samples - 1) == 0):
+        raise UserError(f"expected a power of two from 16 to {MAX_SAMPLES}, got {samples!r}", key=key)
+    return samples
 
 
 def fingerprint(results: Results) -> str:

@@ -66,13 +66,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_calibrate(args: argparse.Namespace) -> int:
-    from model.fitting.calibration import calibrate
+def _params_with_scenario(args: argparse.Namespace) -> ParameterSet:
+    """Default parameters with ``--set`` applied, then the named scenario's overrides."""
     from model.inputs.scenario import load_scenario
 
     params = params_from_args(args.set)
-    if args.scenario:
-        params = load_scenario(args.scenario).apply(params)
+    return load_scenario(args.scenario).apply(params) if args.scenario else params
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from model.fitting.calibration import calibrate
+
+    params = _params_with_scenario(args)
     cal = calibrate(params)
     print(cal.summary())
     return 0 if cal.ok else 1
@@ -90,11 +95,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_params(args: argparse.Namespace) -> int:
-    from model.inputs.scenario import load_scenario
-
-    params = params_from_args(args.set)
-    if args.scenario:
-        params = load_scenario(args.scenario).apply(params)
+    params = _params_with_scenario(args)
     if args.calibrated:
         from model.fitting.calibration import calibrate
 

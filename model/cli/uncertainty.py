@@ -73,14 +73,13 @@ def add_sensitivity_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from model.analysis.sensitivity import sobol
+    from model.analysis.sensitivity import check_samples, sobol
     from model.inputs.scenario import load_scenario
     from model.present.sensitivity_files import write_sensitivity
 
     scenario = load_scenario(args.scenario or DEFAULT_SCENARIO)
     params = params_from_args(args.set)
-    if args.samples is None or args.samples < 16 or args.samples & (args.samples - 1):
-        raise UserError(f"expected a power of two of at least 16, got {args.samples}", key="--samples")
+    check_samples(args.samples, key="--samples")
     sens = sobol(scenario, samples=args.samples, seed=args.seed, params=params,
                  progress=False if args.quiet else None)
     where = write_sensitivity(sens, Path(args.out) / scenario.name / "sensitivity")

@@ -16,6 +16,7 @@ import pandas as pd
 from model.core.blocks.revenue import TAXES
 from model.core.levers import REGISTRY as LEVERS
 from model.core.periods import (
+    Span,
     annual_sum,
     lagged,
     last_complete_year,
@@ -25,7 +26,7 @@ from model.core.periods import (
     ytd_sum,
 )
 
-__all__ = ["ANNUAL_COLUMNS", "COLUMNS", "At", "annual", "names", "quarterly", "split_at"]
+__all__ = ["ANNUAL_COLUMNS", "COLUMNS", "HEADLINE", "HEADLINE_ROWS", "At", "annual", "is_year", "names", "quarterly", "split_at"]
 
 
 def quarterly(paths: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
@@ -224,6 +225,23 @@ def split_at(text: str) -> tuple[str, str]:
     return variable.strip(), p
 
 
+HEADLINE = ("gdp", "gdp_real_yoy", "digital_core_real_yoy", "revenue", "revenue_yoy")
+"""Annual indicators in a run's headline table (:meth:`Results.headline`)."""
+HEADLINE_ROWS = (
+    ("gdp_real_yoy", "real GDP growth", "%"),
+    ("revenue_yoy", "budget revenue growth", "%"),
+    ("gdp", "GDP", "亿元"),
+    ("revenue", "budget revenue", "亿元"),
+)
+"""Calendar-year headline figures of a fan and of a comparison, with their labels and units, in
+reporting order (:meth:`Draws.headline`, :meth:`Comparison.headline`)."""
+
+
+def is_year(period: str | int) -> bool:
+    """Whether ``period`` names a calendar year (``2020``) rather than a quarter (``2020Q4``)."""
+    return "Q" not in str(period).upper()
+
+
 @dataclass(frozen=True)
 class At:
     """An indicator at a period, ``variable@period``: a quarter (``2020Q4``) for the quarterly and
@@ -235,7 +253,18 @@ class At:
 
     @property
     def annual(self) -> bool:
-        return "Q" not in self.period
+        return is_year(self.period)
+
+    def column(self, span: Span) -> int:
+        """Position of :attr:`period` along the period axis: of ``annual`` arrays (one column a
+        year from ``span.first_year``) for a year, of ``quarterly`` arrays over ``span`` for a quarter."""
+        return int(self.period) - span.first_year if self.annual else span.index(self.period)
+
+    def lookup(self, quarterly: Mapping[str, np.ndarray], annual: Mapping[str, np.ndarray], span: Span) -> np.ndarray:
+        """The one ``variable@period`` look-up: every row's value, ``(n,)``, from the arrays of
+        :func:`quarterly` and :func:`annual` over ``span``."""
+        source = annual if self.annual else quarterly
+        return source[self.variable][:, self.column(span)]
 
     @property
     def at(self) -> str:

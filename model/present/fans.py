@@ -9,7 +9,8 @@ from typing import Any
 
 import pandas as pd
 
-from model.analysis.uncertainty import FAN_PERCENTILES, SHOCK_START, Draws, priors
+from model.analysis.draws import percentile_columns
+from model.analysis.uncertainty import SHOCK_START, Draws, priors
 from model.core.blocks.shock import innovation_sd
 
 __all__ = ["FAN_FIGURES", "report_section", "summary_section", "write_fan_csv", "write_files"]
@@ -55,7 +56,7 @@ def summary_section(draws: Draws) -> dict[str, Any]:
     fan_by_year: dict[str, dict[str, dict[str, float]]] = {}
     for r in head.itertuples(index=False):
         fan_by_year.setdefault(str(r.period), {})[r.variable] = {
-            f"p{q:02d}": float(getattr(r, f"p{q:02d}")) for q in FAN_PERCENTILES
+            c: float(getattr(r, c)) for c in percentile_columns()
         } | {"point": float(r.point)}
     return {
         "draws": draws.n,

@@ -88,16 +88,8 @@ def plot_paths(
                 ax.plot(pos[str(r.period)], r.observed, "ko", markersize=6)
         if not pts.empty:
             ax.plot([], [], "ko", label="observed (H1 2020)")
-    ax.set_xticks(range(len(xs)))
-    ax.set_xticklabels(xs, rotation=60, fontsize=7)
-    ax.axhline(0.0, color="grey", linewidth=0.5)
     ax.axvline(pos.get(str(CALENDAR.last_observed), 0) + 0.5, color="grey", linestyle=":", linewidth=0.8)  # end of data
-    if title:
-        ax.set_title(title, fontsize=10)
-    if ylabel:
-        ax.set_ylabel(ylabel)
-    ax.legend(fontsize=7)
-    return ax
+    return _finish(ax, xs, title, ylabel)
 
 
 def plot_bars(frame: pd.DataFrame, columns: Sequence[str], *, ax: Axes | None = None,
@@ -112,6 +104,11 @@ def plot_bars(frame: pd.DataFrame, columns: Sequence[str], *, ax: Axes | None = 
     bottoms = np.where(vals >= 0.0, up, down)
     for j, col in enumerate(columns):
         ax.bar(range(len(xs)), vals[:, j], bottom=bottoms[:, j], color=f"C{j}", label=col)
+    return _finish(ax, xs, title, ylabel)
+
+
+def _finish(ax: Axes, xs: Sequence[str], title: str | None, ylabel: str | None) -> Axes:
+    """Period labels on the x axis, a zero line, title, y label and legend."""
     ax.set_xticks(range(len(xs)))
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
