@@ -91,23 +91,54 @@ def reference_simulate(th: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str
     defl1 = np.nan_to_num(defl, nan=1.0)
     # sectors before levers
     digital = trend_d * (1.0 - gap_d)
-    rest = trend_r * (1.0 - gap_r)
+    # property and land: transactions against 2019's quarter, and the rest's output off H1's pace
+    kr = span.since(cal.report_start)[None, :]
+    ph1, ph2, p21 = th["property_growth_h1"], th["property_growth_h2"], th["property_growth_2021"]
+    first_half = (np.clip(kr, 0, None) % 4) < 2
+    same20 = np.where(first_half, 1.0 + ph1 / 100.0, 1.0 + ph2 / 100.0)
+    prop_idx = np.where(kr < 0, 1.0, np.where(kr < 4, same20, same20 * (1.0 + p21 / 100.0)))
+    same20_0 = np.where(first_half, 1.0 + ph1 / 100.0, 1.0 + ph1 / 100.0)
+    prop_0 = np.where(kr < 0, 1.0, np.where(kr < 4, same20_0, same20_0 * (1.0 + np.zeros_like(ph1) / 100.0)))
+    rest = trend_r * (1.0 - gap_r) * (1.0 + th["property_va_elasticity"] * (prop_idx / prop_0 - 1.0))
     out: dict[str, np.ndarray] = {}
-    direct = np.zeros((1, t_n))
     inj = inputs.injections
+    direct_vat = direct_cit = direct_prop = direct_nontax = np.zeros((1, t_n))
+    retail_l = np.zeros((1, t_n))
     if "tax_fee_relief" in inj:
         x = inj["tax_fee_relief"]
-        lag = th["relief_deferral_lag"].reshape(-1)
-        cash = x - th["relief_deferral_share"] * _shift(x, int(lag[0]))
+        # relief split in four: exemptions (the rest), fees, rent and interest, deferrals
+        w_tot = th["relief_share_fees"] + th["relief_share_rent"] + th["relief_deferral_share"]
+        w_sc = 1.0 / np.maximum(w_tot, 1.0)
+        w_ex = 1.0 - w_tot * w_sc
+        granted = (th["relief_deferral_share"] * w_sc) * x
+        # deferrals granted in s are repaid in max(s + lag, covid_start + due): a 0/1 matrix product
+        lag = np.asarray(th["relief_deferral_lag"]).reshape(-1, 1).astype(int)
+        due = np.asarray(th["relief_deferral_due"]).reshape(-1, 1).astype(int)
+        qs = np.arange(t_n)
+        when = np.maximum(qs[None, :] + lag, span.index(cal.covid_start) + due)
+        send = when[:, :, None] == qs[None, None, :]
+        if send.shape[0] == 1:
+            repaid = granted @ send[0].astype(float)
+        else:
+            repaid = np.einsum("rs,rst->rt", np.broadcast_to(granted, (send.shape[0], t_n)), send.astype(float))
+        deferred = granted - repaid
+        c_ex, c_fee, c_rent = w_ex * x, (th["relief_share_fees"] * w_sc) * x, (th["relief_share_rent"] * w_sc) * x
+        impulse = (th["relief_multiplier"] * c_ex + th["relief_fee_multiplier"] * c_fee
+                   + th["relief_rent_multiplier"] * c_rent + th["relief_deferral_multiplier"] * deferred)
         lam = th["relief_lag_decay"]
-        gdp_l = th["relief_multiplier"] * _filter((1.0 - lam) * (cash / defl1), lam)
+        gdp_l = _filter((1.0 - lam) * (impulse / defl1), lam)
         dig_l = th["relief_digital_share"] * gdp_l
-        budget = th["relief_budget_share"] * cash
+        exempt = th["relief_budget_share"] * c_ex
+        not_vat = (1.0 - th["relief_exempt_vat"]) * exempt
+        direct_vat = -th["relief_exempt_vat"] * exempt
+        direct_prop = -th["relief_exempt_property"] * not_vat
+        direct_cit = -(1.0 - th["relief_exempt_property"]) * not_vat - th["relief_deferral_budget_share"] * deferred
+        direct_nontax = -(th["relief_fee_budget_share"] * c_fee + th["relief_rent_budget_share"] * c_rent)
+        net_rev = direct_vat + direct_prop + direct_cit + direct_nontax
         digital = digital + dig_l
         rest = rest + (gdp_l - dig_l)
-        direct = direct - budget
-        out.update(tax_fee_relief_gdp_real=dig_l + (gdp_l - dig_l), tax_fee_relief_revenue_direct=-budget,
-                   tax_fee_relief_cost=budget, tax_fee_relief_injection=x)
+        out.update(tax_fee_relief_gdp_real=dig_l + (gdp_l - dig_l), tax_fee_relief_revenue_direct=net_rev,
+                   tax_fee_relief_cost=-net_rev, tax_fee_relief_injection=x)
     if "major_projects" in inj:
         x = inj["major_projects"]
         add = th["projects_additionality"] * x
@@ -128,22 +159,51 @@ def reference_simulate(th: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str
         dig_l = th["consumption_digital_share"] * gdp_l
         digital = digital + dig_l
         rest = rest + (gdp_l - dig_l)
+        retail_l = retail_l + net
         out.update(consumption_events_gdp_real=dig_l + (gdp_l - dig_l),
                    consumption_events_revenue_direct=np.zeros((1, t_n)), consumption_events_cost=redeemed,
-                   consumption_events_injection=x)
+                   consumption_events_injection=x, consumption_events_retail=net)
     gdp_real = digital + rest
     gdp = gdp_real * defl
-    # revenue
-    ratio = (gdp.reshape(-1, years.size, 4) / gdp[:, None, 4:8]).reshape(gdp.shape)
-    base19 = np.tile(rev19, (1, years.size))
-    tau = b.tax_share_2019
-    tax = tau * base19 * ratio ** th["tax_buoyancy"]
-    resid = np.where(span.since(cal.report_start)[None, :] < 0, 0.0, th["revenue_h1_residual"] * th["revenue_residual_persistence"] ** np.maximum(kq, 0))
-    nontax = (1.0 - tau) * base19 * ratio ** th["nontax_elasticity"] + base19 * resid / 100.0
-    tax[:, :4] = tau * rev19 / (1.0 + b.revenue_growth_2019)
-    nontax[:, :4] = (1.0 - tau) * rev19 / (1.0 + b.revenue_growth_2019)
-    tax += direct
+    dig_nom = digital * defl
+    # revenue by tax type: each share of 2019's quarter times its base against 2019's, plus the levers
+    n_y = years.size
+
+    def rel(v: np.ndarray) -> np.ndarray:
+        return (v.reshape(v.shape[0], n_y, 4) / v[:, 4:8][:, None, :]).reshape(v.shape)
+
+    r_gdp = rel(gdp)
+    cw = th["cit_digital_weight"]
+    r_prof = cw * rel(dig_nom) + (1.0 - cw) * rel(gdp - dig_nom)
+    vat_cut = np.where((kr >= 0) & (kr % 4 == 0), 1.0 - th["vat_cut_base_effect"], 1.0)
+    base19 = np.tile(rev19, (1, n_y))
+    tau, g19 = b.tax_share_2019, b.revenue_growth_2019
+    s_tot = th["revenue_share_vat"] + th["revenue_share_cit"] + th["revenue_share_pit"] + th["revenue_share_property"]
+    s_sc = 1.0 / np.maximum(s_tot, 1.0)
+    s_vat, s_cit = tau * th["revenue_share_vat"] * s_sc, tau * th["revenue_share_cit"] * s_sc
+    s_pit, s_prop = tau * th["revenue_share_pit"] * s_sc, tau * th["revenue_share_property"] * s_sc
+    s_oth = tau * (1.0 - s_tot * s_sc)
+    s_non = np.full_like(s_oth, 1.0 - tau)
+    resid = np.where(kr < 0, 0.0, th["revenue_h1_residual"] * th["revenue_residual_persistence"] ** np.maximum(kq, 0))
+    vat = s_vat * base19 * (r_gdp ** th["tax_buoyancy"] * vat_cut)
+    cit = s_cit * base19 * r_prof ** th["cit_buoyancy"]
+    pit = s_pit * base19 * r_gdp ** th["pit_buoyancy"]
+    ptax = s_prop * base19 * prop_idx ** th["property_tax_elasticity"]
+    oth = s_oth * base19 * r_gdp ** th["tax_buoyancy"]
+    nontax = s_non * base19 * r_gdp ** th["nontax_elasticity"] + base19 * resid / 100.0
+    for v, sh in ((vat, s_vat), (cit, s_cit), (pit, s_pit), (ptax, s_prop), (oth, s_oth), (nontax, s_non)):
+        v[:, :4] = sh * rev19 / (1.0 + g19)
+    vat += direct_vat
+    cit += direct_cit
+    ptax += direct_prop
+    nontax += direct_nontax
+    tax = vat + cit + pit + ptax + oth
+    # retail sales: 2019's (GDP profile) times nominal GDP against 2019's, the rest's gap, the levers
+    r19 = b.retail_2019 * (gdp19 / gdp19.sum(axis=1, keepdims=True))
+    sales = np.tile(r19, (1, n_y)) * r_gdp * (1.0 - gap_r) ** th["retail_gap_elasticity"] + retail_l
+    sales[:, :4] = r19 / (1.0 + b.retail_growth_2019)
+    out.update(revenue_vat=vat, revenue_cit=cit, revenue_pit=pit, revenue_property=ptax, revenue_other_tax=oth)
     out.update(gdp_real=gdp_real, digital_real=digital, rest_real=rest, trend_real=trend_d + trend_r, gdp=gdp,
-               digital=digital * defl, deflator=defl, revenue=tax + nontax, tax_revenue=tax, nontax_revenue=nontax,
-               gap_digital=gap_d, gap_rest=gap_r)
+               digital=dig_nom, deflator=defl, revenue=tax + nontax, tax_revenue=tax, nontax_revenue=nontax,
+               retail=sales, gap_digital=gap_d, gap_rest=gap_r)
     return {k: np.broadcast_to(v, (n, t_n)) for k, v in out.items()}

@@ -19,7 +19,7 @@ LEVER_NAMES = ("tax_fee_relief", "major_projects", "consumption_events")
 
 @pytest.fixture(scope="module")
 def base() -> model.Results:
-    return model.run("scenarios/baseline.toml")
+    return model.run("scenarios/no_new_measures.toml")  # all three levers differ from it
 
 
 @pytest.fixture(scope="module")
@@ -226,8 +226,8 @@ def test_the_headline_table_covers_every_year_of_scenarios_with_different_horizo
     short = tmp_path / "short.toml"
     short.write_text(f'extends = "{root / "scenarios" / "h2_plan.toml"}"\nhorizon = "2020Q4"\n', encoding="utf-8")
     table = model.present.briefing.headline_table([compare(model.run(short), base), plan])
-    assert list(table.columns[:4]) == ["indicator", "year", "unit", "baseline"]
-    assert len(table) == 8 and table.baseline.notna().all()
+    assert list(table.columns[:4]) == ["indicator", "year", "unit", "no_new_measures"]  # names its baseline
+    assert len(table) == 8 and table.no_new_measures.notna().all()
     assert table.short.isna().sum() == 4  # no 2021 for a scenario that ends in 2020Q4
 
 

@@ -51,7 +51,7 @@ def test_the_deflator_path_after_h1_by_hand():
 
 def test_trend_growth_drifts_by_year():
     # total trend growth in year y is a + b (y - 2020): 2021 grows at a + b over 2020
-    b = Base(1000.0, 0.06, 200.0, 0.15, 100.0, 0.05, 50.0, 0.9)
+    b = Base(1000.0, 0.06, 200.0, 0.15, 100.0, 0.05, 50.0, 0.9, 600.0, 0.08)
     theta = as_theta({"trend_growth_2020": 6.0, "trend_drift": -0.5, "trend_growth_digital": 12.0})
     digital, rest = trend.levels(theta, b, np.full((1, 4), 250.0), SPAN)
     total = (digital + rest)[0]
@@ -63,7 +63,8 @@ def test_trend_growth_drifts_by_year():
 def _paths(n: int = SPAN.n) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(3)
     keys = ("gdp_real", "digital_real", "rest_real", "trend_real", "gdp", "digital", "deflator", "revenue",
-            "tax_revenue", "nontax_revenue", "gap_digital", "gap_rest")
+            "tax_revenue", "nontax_revenue", "gap_digital", "gap_rest", "retail",
+            "revenue_vat", "revenue_cit", "revenue_pit", "revenue_property", "revenue_other_tax")
     return {k: 100 + rng.random((1, n)) * 10 for k in keys}
 
 
@@ -78,10 +79,13 @@ def test_indicator_gaps_are_percent_and_annual_growth_is_over_the_year_before():
 
 
 def test_a_ramp_programme_spends_one_two_three():
-    cfg = MajorProjectsConfig(total=60.0, start="2020Q3", end="2021Q1", profile="ramp")
+    cfg = MajorProjectsConfig(total=60.0, spent_share=0.0, start="2020Q3", end="2021Q1", profile="ramp")
     assert cfg.schedule() == pytest.approx({"2020Q3": 10.0, "2020Q4": 20.0, "2021Q1": 30.0})
-    assert MajorProjectsConfig(total=30.0, start="2020Q3", end="2020Q4").schedule() == pytest.approx(
+    assert MajorProjectsConfig(total=30.0, spent_share=0.0, start="2020Q3", end="2020Q4").schedule() == pytest.approx(
         {"2020Q3": 15.0, "2020Q4": 15.0})
+    # the default takes 30% of a lifetime total as spent before the start
+    assert MajorProjectsConfig(total=30.0, start="2020Q3", end="2020Q4").schedule() == pytest.approx(
+        {"2020Q3": 10.5, "2020Q4": 10.5})
     assert cfg.scaled(2.0).schedule()["2021Q1"] == pytest.approx(60.0)  # start, end, profile not scaled
 
 

@@ -113,13 +113,6 @@ def test_levers_act_only_from_the_quarter_of_injection():
     assert np.all(out["major_projects_gdp_real"][0, : span.index("2021Q1")] == 0)
 
 
-def test_deferrals_come_back_as_revenue():
-    out, span = _run_with("tax_fee_relief", {"amount": {"2020Q3": 100.0}})
-    lag = int(PARAMS["relief_deferral_lag"])
-    back = out["tax_fee_relief_revenue_direct"][0, span.index("2020Q3") + lag]
-    assert back == pytest.approx(PARAMS["relief_budget_share"] * PARAMS["relief_deferral_share"] * 100.0)
-
-
 def test_distributed_lag_matches_the_definition():
     rng = np.random.default_rng(3)
     x = rng.random((1, 12))

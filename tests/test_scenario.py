@@ -42,8 +42,10 @@ def test_extends_inherits_and_overrides():
     assert sw.description != h2.description
 
 
-def test_baseline_has_no_new_measures_and_the_plan_has_the_interviews():
-    assert load_scenario("scenarios/baseline.toml").lever_configs() == {}
+def test_baseline_continues_national_relief_and_the_plan_has_the_interviews():
+    assert load_scenario("scenarios/no_new_measures.toml").lever_configs() == {}
+    base = load_scenario("scenarios/baseline.toml").lever_configs()
+    assert set(base) == {"tax_fee_relief"} and set(base["tax_fee_relief"].amount) == {"2020Q3", "2020Q4"}
     levers = load_scenario("scenarios/h2_plan.toml").lever_configs()
     assert levers["major_projects"].total == 4643.0  # interview: 337 projects, 4643 亿元
     assert sum(levers["consumption_events"].events.values()) == 100  # interview: 100 events

@@ -93,7 +93,7 @@ def test_save_writes_only_what_load_accepts(tmp_path, monkeypatch):
         (("major_projects", math.nan), "levers.major_projects: expected a finite non-negative scale factor, got nan"),
         (("major_projects", True), "levers.major_projects: expected a finite non-negative scale factor, got True"),
         (("major_projects", 1e300),
-         "levers.major_projects: 2.57944e+302 亿元 in 2020Q3 is more than 2 times Hangzhou's quarterly GDP "
+         "levers.major_projects: 1.80561e+302 亿元 in 2020Q3 is more than 2 times Hangzhou's quarterly GDP "
          "(7,686 亿元); expected a plausible amount"),
         (("vouchers", 2.0), "levers.vouchers: the scenario sets no 'vouchers' lever to scale"),
     ],

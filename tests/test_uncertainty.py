@@ -176,7 +176,7 @@ def test_draws_are_centred_on_the_run_values_with_the_prior_sds():
             assert abs(x.std() - reg[name].prior.sd) < 0.03 * reg[name].prior.sd, name
     # beta priors keep their mean and sd
     x = theta["projects_additionality"][:, 0]
-    assert abs(x.mean() - 0.3) < 0.01 and abs(x.std() - 0.15) < 0.01
+    assert abs(x.mean() - 0.15) < 0.01 and abs(x.std() - 0.1) < 0.01
 
 
 def test_trend_parameters_are_drawn_jointly_with_their_estimated_correlation():
@@ -312,7 +312,7 @@ def test_cli_run_with_draws_writes_fan_files_and_leaves_deterministic_outputs_un
     summary = json.loads((mc / "summary.json").read_text(encoding="utf-8"))
     assert "uncertainty" not in json.loads((det / "summary.json").read_text(encoding="utf-8"))
     unc = summary["uncertainty"]
-    assert unc["draws"] == 500 and unc["seed"] == 4 and unc["acceptance_rate"] == 1.0
+    assert unc["draws"] == 500 and unc["seed"] == 4 and unc["acceptance_rate"] > 0.98
     assert [p["event"] for p in unc["probabilities"]] == ["gdp_real_yoy@2020>=4.5", "revenue_yoy_ytd@2020Q3<2"]
     assert unc["fan"]["2020"]["gdp_real_yoy"]["p05"] < unc["fan"]["2020"]["gdp_real_yoy"]["p95"]
     report = (mc / "report.md").read_text(encoding="utf-8")
@@ -342,9 +342,9 @@ def test_cli_uses_the_scenario_uncertainty_table_and_overrides_it(tmp_path):
         ("priors.tax_buoyancy = { sd = -0.1 }", "uncertainty.priors.tax_buoyancy.sd: Input should be greater than or equal to 0"),
         ("priors.shock_rest_depth = { sd = 1.0 }", "uncertainty.priors.shock_rest_depth: this parameter is solved in every draw"),
         ("priors.shock_rest_persistent = { mean = 0.0 }", "uncertainty.priors.shock_rest_persistent.mean: a beta prior "
-         "centred on 0 within [0, 0.6] needs its centre strictly inside the bounds"),
+         "centred on 0 within [0, 1] needs its centre strictly inside the bounds"),
         ("priors.shock_rest_persistent = { sd = 0.5 }", "uncertainty.priors.shock_rest_persistent.sd: a beta prior "
-         "centred on 0.1 within [0, 0.6] needs an sd below 0.224, got 0.5"),
+         "centred on 0.35 within [0, 1] needs an sd below 0.477, got 0.5"),
         ("priors.shock_annual_sd = { sd = 0.5 }", "uncertainty.priors.shock_annual_sd: this parameter is not drawn: it "
          "is treated as known (its forecast-shock sd is scaled by uncertainty.scale)"),
         ("priors.tax_buoyancy = { dsit = 'normal' }", "uncertainty.priors.tax_buoyancy.dsit: unknown key; did you mean 'dist'?"),
@@ -412,7 +412,7 @@ def test_max_draws_is_one_limit_for_the_table_the_api_and_the_command_line():
 
 
 def _fixed_at_zero(tmp_path, command):
-    """``command`` with shock_rest_persistent (a beta prior on [0, 0.6]) at 0: set on the command line,
+    """``command`` with shock_rest_persistent (a beta prior on [0, 1]) at 0: set on the command line,
     in the scenario's [parameters], or both (the scenario's value wins)."""
     path = tmp_path / "p.toml"
     path.write_text(f'extends = "{(Path.cwd() / H2).as_posix()}"\n[parameters]\nshock_rest_persistent = 0.0\n',
@@ -433,7 +433,7 @@ def test_an_invalid_prior_names_where_its_centre_was_set_once(tmp_path, capsys, 
         out = tmp_path / f"out_{origin}"
         assert main([*args, "--out", str(out), "--quiet"]) == 2
         err = capsys.readouterr().err
-        assert err == expected[origin] + ("a beta prior centred on 0 within [0, 0.6] needs its centre strictly inside "
+        assert err == expected[origin] + ("a beta prior centred on 0 within [0, 1] needs its centre strictly inside "
                                           "the bounds (set a value inside them, or another family in "
                                           "[uncertainty.priors.shock_rest_persistent])\n"), err
         assert err.count("shock_rest_persistent:") == 1

@@ -278,7 +278,7 @@ lever's amounts by one factor, by root finding; the calibration does not change,
 one millisecond-scale simulation.
 """),
     code("""
-sol = model.solve(model.load_scenario("../scenarios/h2_plan.toml"), "gdp_real_yoy_ytd@2020Q4=5.0",
+sol = model.solve(model.load_scenario("../scenarios/h2_plan.toml"), "gdp_real_yoy_ytd@2020Q4=4.0",
                   "consumption_events")
 print(sol.summary())
 """),

@@ -13,6 +13,7 @@ from difflib import get_close_matches
 import numpy as np
 import pandas as pd
 
+from model.core.blocks.revenue import TAXES
 from model.core.levers import REGISTRY as LEVERS
 from model.core.periods import (
     Span,
@@ -62,6 +63,11 @@ def quarterly(paths: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         "revenue_yoy_ytd": ytd_growth(paths["revenue"]),
         "tax_revenue": paths["tax_revenue"],
         "nontax_revenue": paths["nontax_revenue"],
+        **{f"revenue_{c}": paths[f"revenue_{c}"] for c in TAXES},
+        **{f"revenue_{c}_ytd": ytd_sum(paths[f"revenue_{c}"]) for c in TAXES},
+        "retail": paths["retail"],
+        "retail_ytd": ytd_sum(paths["retail"]),
+        "retail_yoy_ytd": ytd_growth(paths["retail"]),
     }
     for name in LEVERS:
         if f"{name}_gdp_real" not in paths:
@@ -95,6 +101,9 @@ def annual(paths: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
         "revenue_yoy": yoy_growth(revenue, lag=1),
         "tax_revenue": annual_sum(paths["tax_revenue"]),
         "nontax_revenue": annual_sum(paths["nontax_revenue"]),
+        **{f"revenue_{c}": annual_sum(paths[f"revenue_{c}"]) for c in TAXES},
+        "retail": annual_sum(paths["retail"]),
+        "retail_yoy": yoy_growth(annual_sum(paths["retail"]), lag=1),
     }
     base = lagged(gdp_real, 1)
     for name in LEVERS:
@@ -132,6 +141,19 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "revenue_yoy_ytd": ("%", "Budget revenue growth year to date (as published)"),
     "tax_revenue": ("亿元", "Tax revenue, after the relief's direct effect"),
     "nontax_revenue": ("亿元", "Non-tax revenue, including the revenue residual"),
+    "revenue_vat": ("亿元", "VAT (local share) in the quarter, after relief"),
+    "revenue_cit": ("亿元", "Corporate income tax (local share) in the quarter, after relief and deferrals"),
+    "revenue_pit": ("亿元", "Personal income tax (local share) in the quarter"),
+    "revenue_property": ("亿元", "Property- and land-related taxes in the quarter, after relief"),
+    "revenue_other_tax": ("亿元", "Other taxes in the quarter"),
+    "revenue_vat_ytd": ("亿元", "VAT year to date"),
+    "revenue_cit_ytd": ("亿元", "Corporate income tax year to date"),
+    "revenue_pit_ytd": ("亿元", "Personal income tax year to date"),
+    "revenue_property_ytd": ("亿元", "Property- and land-related taxes year to date"),
+    "revenue_other_tax_ytd": ("亿元", "Other taxes year to date"),
+    "retail": ("亿元", "Retail sales of consumer goods in the quarter, current prices"),
+    "retail_ytd": ("亿元", "Retail sales of consumer goods year to date (the published level)"),
+    "retail_yoy_ytd": ("%", "Retail sales growth year to date, nominal (as published)"),
     "<lever>_injection": ("亿元", "The lever's amount: relief granted, project spending, voucher money"),
     "<lever>_gdp_real": ("亿元, 2019 prices", "Real value added the lever adds in the quarter"),
     "<lever>_gdp_real_yoy_ytd_pp": ("pp", "The lever's contribution to real GDP growth year to date (the change in its value added over last year's GDP)"),
@@ -153,6 +175,13 @@ ANNUAL_COLUMNS: dict[str, tuple[str, str]] = {
     "revenue_yoy": ("%", "Budget revenue growth"),
     "tax_revenue": ("亿元", "Tax revenue"),
     "nontax_revenue": ("亿元", "Non-tax revenue"),
+    "revenue_vat": ("亿元", "VAT (local share)"),
+    "revenue_cit": ("亿元", "Corporate income tax (local share)"),
+    "revenue_pit": ("亿元", "Personal income tax (local share)"),
+    "revenue_property": ("亿元", "Property- and land-related taxes"),
+    "revenue_other_tax": ("亿元", "Other taxes"),
+    "retail": ("亿元", "Retail sales of consumer goods, current prices"),
+    "retail_yoy": ("%", "Retail sales growth, nominal"),
     "<lever>_injection": ("亿元", "The lever's amount in the year"),
     "<lever>_gdp_real": ("亿元, 2019 prices", "Real value added the lever adds"),
     "<lever>_gdp_real_yoy_pp": ("pp", "The lever's contribution to real GDP growth (the change in its value added over last year's GDP)"),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from model.core.blocks import base_year, prices, revenue, shock, trend
+from model.core.blocks import base_year, prices, property, retail, revenue, shock, trend
 from model.core.blocks.base_year import Base
 from model.core.blocks.shock import ShockSpec
 from model.core.calendar import CALENDAR, Calendar
@@ -82,9 +82,12 @@ def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.nd
         Paths of shape ``(n, T)`` over ``inputs.span`` (n is the larger of the draws of ``theta``
         and of the injections): real value added (亿元, 2019 prices) ``gdp_real``,
         ``digital_real``, ``rest_real`` and the no-policy ``trend_real``; current-price ``gdp``
-        and ``digital``; ``deflator``; budget ``revenue``, ``tax_revenue``, ``nontax_revenue``;
+        and ``digital``; ``deflator``; budget ``revenue``, ``tax_revenue``, ``nontax_revenue`` and the
+        taxes by type ``revenue_vat``, ``_cit``, ``_pit``, ``_property``, ``_other_tax``; ``retail``
+        sales (current prices);
         the output gaps ``gap_digital``, ``gap_rest``; and per lever ``<lever>_gdp_real``,
-        ``<lever>_revenue_direct``, ``<lever>_cost`` and ``<lever>_injection``.
+        ``<lever>_revenue_direct``, ``<lever>_cost`` and ``<lever>_injection`` (and ``<lever>_retail``
+        for a lever measured in retail spending).
     """
     span, b, cal = inputs.span, inputs.base, inputs.calendar
     gdp_2019, revenue_2019 = base_year.quarters_2019(theta, b)
@@ -94,17 +97,22 @@ def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.nd
     deflator_filled = np.nan_to_num(deflator, nan=1.0)  # levers inject nothing in 2018
 
     digital = trend_digital * (1.0 - gap_digital)
-    rest = trend_rest * (1.0 - gap_rest)
-    direct = np.zeros((1, span.n))
+    rest = trend_rest * (1.0 - gap_rest) * property.va_factor(theta, span, calendar=cal)
+    direct: dict[str, np.ndarray] = {}
+    retail_levers = np.zeros((1, span.n))
     out: dict[str, np.ndarray] = {}
     for name, lever in LEVERS.items():  # a loop over lever types, not over draws or quarters
         x = inputs.injections.get(name)
         if x is None:
             continue
-        eff = lever.transmit(x, theta, deflator_filled)
+        eff = lever.transmit(x, theta, deflator_filled, span, calendar=cal)
         digital = digital + eff.gdp_real_digital
         rest = rest + eff.gdp_real_rest
-        direct = direct + eff.revenue
+        for part, value in (eff.revenue_parts or {"other_tax": eff.revenue}).items():
+            direct[part] = direct[part] + value if part in direct else value
+        if eff.retail is not None:
+            retail_levers = retail_levers + eff.retail
+            out[f"{name}_retail"] = eff.retail
         out[f"{name}_gdp_real"] = eff.gdp_real_digital + eff.gdp_real_rest
         out[f"{name}_revenue_direct"] = eff.revenue
         out[f"{name}_cost"] = eff.cost
@@ -112,8 +120,12 @@ def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.nd
 
     gdp_real = digital + rest
     gdp = gdp_real * deflator
-    tax, nontax = revenue.revenue(theta, b, revenue_2019, gdp, direct, span, calendar=cal)
+    parts = revenue.revenue(theta, b, revenue_2019, gdp, digital * deflator, direct, span, calendar=cal)
+    tax = sum(parts[c] for c in revenue.TAXES)
+    nontax = parts["nontax"]
+    sales = retail.retail(theta, b.retail_2019, b.retail_growth_2019, gdp_2019, gdp, gap_rest, retail_levers)
     n = gdp_real.shape[0]
+    out.update({f"revenue_{c}": v for c, v in parts.items() if c != "nontax"})
     out.update(
         gdp_real=gdp_real,
         digital_real=digital,
@@ -125,6 +137,7 @@ def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.nd
         revenue=tax + nontax,
         tax_revenue=tax,
         nontax_revenue=nontax,
+        retail=sales,
         gap_digital=np.broadcast_to(gap_digital, (n, span.n)),
         gap_rest=np.broadcast_to(gap_rest, (n, span.n)),
     )

@@ -22,6 +22,8 @@ def base_from_data(data: Data) -> Base:
         # derived: the published H1 2020 level over its published growth
         revenue_h1_2019=data.get("revenue", "2020Q2") / (1.0 + data.get("revenue_yoy", "2020Q2") / 100.0),
         tax_share_2019=data.get("tax_share_of_revenue", "2019") / 100.0,
+        retail_2019=data.get("retail", "2019"),
+        retail_growth_2019=data.get("retail_yoy", "2019") / 100.0,
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
-from model.core.blocks import base_year, prices, revenue, shock, trend
+from model.core.blocks import base_year, prices, property, retail, revenue, shock, trend
 from model.core.levers import LEVER_TYPES
 from model.core.parameters import Parameter, ParameterSet, Registry
 from model.inputs.base import gdp_profile_2018
@@ -34,7 +34,9 @@ def collect(data: Data, est: TrendEstimate) -> Iterator[Parameter]:
     yield from trend.parameters([est.params[k] for k in trend.JOINT], est.se, est.nobs)
     yield from shock.parameters(est.resid_sd)
     yield from prices.parameters(zhejiang_deflator_h1(data))
+    yield from property.parameters()
     yield from revenue.parameters()
+    yield from retail.parameters()
     for lever in LEVER_TYPES:
         yield from lever.parameters
 

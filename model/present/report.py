@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from model.analysis.topdown import topdown_check
 from model.core.calendar import CALENDAR
 from model.core.levers import REGISTRY as LEVERS
 from model.fitting.calibration import targets
@@ -185,6 +186,10 @@ def run_report(
         "any measure; override them in a scenario's `[parameters]`.",
         "",
         md_table(recovery, digits=3),
+        "",
+        "## Top-down check: H2 against the national forecasts of mid-2020",
+        "",
+        *topdown_check(results.h2_growth()).lines(),
         "",
         "## Data gaps and how they are filled",
         "",

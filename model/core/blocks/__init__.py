@@ -5,6 +5,6 @@ reads data: what a block needs from the data (the base year, the trend estimates
 arrives as an argument, built in :mod:`model.inputs`.
 """
 
-from model.core.blocks import base_year, prices, revenue, shock, trend
+from model.core.blocks import base_year, prices, property, retail, revenue, shock, trend
 
-__all__ = ["base_year", "prices", "revenue", "shock", "trend"]
+__all__ = ["base_year", "prices", "property", "retail", "revenue", "shock", "trend"]

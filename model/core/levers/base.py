@@ -8,12 +8,14 @@ listed in :data:`model.core.levers.LEVER_TYPES`; nothing else in the code needs 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, ClassVar
 
 import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict
 
+from model.core.calendar import CALENDAR, Calendar
 from model.core.parameters import Parameter
 from model.core.periods import Span, parse_period
 
@@ -78,12 +80,17 @@ class LeverConfig(BaseModel):
         return set()
 
     @classmethod
+    def _shares(cls) -> set[str]:
+        """Numeric fields that are shares or rates, not amounts: never scaled, even when named."""
+        return set()
+
+    @classmethod
     def numeric_fields(cls) -> tuple[str, ...]:
-        """Fields that goal seek may scale: amounts and paths."""
+        """Fields that goal seek may scale: amounts and paths (not :meth:`_shares`)."""
         out = []
         for name, info in cls.model_fields.items():
             ann = str(info.annotation)
-            if "float" in ann or "dict" in ann:
+            if ("float" in ann or "dict" in ann) and name not in cls._shares():
                 out.append(name)
         return tuple(out)
 
@@ -103,6 +110,11 @@ class Effect:
         Net fiscal cost to the general public budget, 亿元 (revenue forgone or spending).
     injection : ndarray
         The lever's headline amount, 亿元 (relief granted, project spending, voucher subsidy).
+    revenue_parts : mapping
+        ``revenue`` by revenue component (``vat``, ``cit``, ..., ``nontax``; see
+        :data:`model.core.blocks.revenue.COMPONENTS`); empty means all of it is ``other_tax``.
+    retail : ndarray or None
+        Retail sales the lever adds, 亿元 at current prices (None: none).
     """
 
     gdp_real_digital: np.ndarray
@@ -110,6 +122,8 @@ class Effect:
     revenue: np.ndarray
     cost: np.ndarray
     injection: np.ndarray
+    revenue_parts: Mapping[str, np.ndarray] = field(default_factory=dict)
+    retail: np.ndarray | None = None
 
 
 class Lever:
@@ -128,9 +142,13 @@ class Lever:
         raise NotImplementedError
 
     @classmethod
-    def transmit(cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray) -> Effect:
+    def transmit(
+        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span | None = None, *,
+        calendar: Calendar = CALENDAR,
+    ) -> Effect:
         """Effects of injection ``x`` (shape ``(m, T)``, m = 1 or n_draws) given parameters ``theta``
-        (arrays of shape ``(n, 1)``) and the GDP deflator (``(n, T)``, 2019 = 1)."""
+        (arrays of shape ``(n, 1)``) and the GDP deflator (``(n, T)``, 2019 = 1), over ``span``
+        (dates from ``calendar``; a lever that keys on a date, like the relief's repayment, needs it)."""
         raise NotImplementedError
 
 

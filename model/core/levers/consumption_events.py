@@ -8,7 +8,8 @@ brings :math:`L` yuan of new spending (3.4-5.8 in the Hangzhou studies).  A shar
 is pulled forward from the next quarter.  Retail spending is not value added: a share :math:`v` of
 each incremental yuan is value added in the city (trade margins, local production, induced rounds):
 :math:`\\Delta Y_t = v\\,(s_t - \\theta s_{t-1}) / P_t` with :math:`s_t = r L x_t`.
-The fiscal cost is the redeemed subsidy, :math:`r x_t`, all on the city budget.
+The fiscal cost is the redeemed subsidy, :math:`r x_t`, all on the city budget.  The lever is
+measured in retail spending: it adds :math:`s_t - \theta s_{t-1}` (current prices) to retail sales.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import ClassVar
 import numpy as np
 from pydantic import Field
 
+from model.core.calendar import CALENDAR, Calendar
 from model.core.lags import shift
 from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array
 from model.core.parameters import Parameter, Prior
@@ -87,11 +89,14 @@ class ConsumptionEvents(Lever):
         return path_array(cfg.subsidy, span) + cfg.subsidy_per_event * path_array(cfg.events, span)
 
     @classmethod
-    def transmit(cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray) -> Effect:
+    def transmit(
+        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span | None = None, *,
+        calendar: Calendar = CALENDAR,
+    ) -> Effect:
         redeemed = theta["voucher_redemption"] * x
         spending = theta["voucher_leverage"] * redeemed
         net = spending - theta["voucher_pull_forward"] * shift(spending, 1)
         gdp = theta["consumption_va_share"] * net / deflator
         digital = theta["consumption_digital_share"] * gdp
         return Effect(digital, gdp - digital, np.zeros_like(gdp), np.broadcast_to(redeemed, gdp.shape),
-                      np.broadcast_to(x, gdp.shape))
+                      np.broadcast_to(x, gdp.shape), retail=np.broadcast_to(net, gdp.shape))

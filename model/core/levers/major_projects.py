@@ -1,7 +1,9 @@
 """``major_projects``: the 337 "六新" projects over 1 亿元, total investment 4643 亿元 (interview).
 
 Injection :math:`x_t`: project investment spending in quarter :math:`t`, 亿元, either an explicit
-path or a programme total phased evenly (or rising) over its quarters.
+path or a programme phased evenly (or rising) over its quarters.  4643 亿元 is the list's lifetime
+total investment, and the list includes projects already under way: the programme spends the total
+net of what was spent before ``start`` (``spent_share`` of it), so a stock is not spent as a new flow.
 
 Investment spending is not value added.  Only the additional share :math:`a` (spending not already
 in the trend's investment pipeline) counts; the literature's spending multiplier :math:`m`
@@ -21,6 +23,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
+from model.core.calendar import CALENDAR, Calendar
 from model.core.lags import distributed_lag
 from model.core.levers.base import Effect, Lever, LeverConfig, Path, path_array
 from model.core.parameters import Parameter, Prior
@@ -33,7 +36,11 @@ class MajorProjectsConfig(LeverConfig):
     amount: Path = {}
     """Explicit spending path, 亿元 per quarter (added to any programme below)."""
     total: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
-    """Programme total investment, 亿元, phased over ``start``-``end``."""
+    """Programme lifetime total investment, 亿元; what is left of it is phased over ``start``-``end``."""
+    spent_share: float = Field(default=0.3, ge=0.0, le=1.0, allow_inf_nan=False)
+    """Share of ``total`` spent before ``start``.  Default 0.3, an assumption: the list (issued mid-2020)
+    includes projects under way, and a major project builds over three to five years; the list's
+    start years were not published with it."""
     start: str | None = None
     """First quarter of the programme, like 2020Q3."""
     end: str | None = None
@@ -60,7 +67,11 @@ class MajorProjectsConfig(LeverConfig):
 
     @classmethod
     def _not_scaled(cls) -> set[str]:
-        return {"start", "end", "profile"}
+        return {"start", "end", "profile", "spent_share"}
+
+    @classmethod
+    def _shares(cls) -> set[str]:
+        return {"spent_share"}  # a share of the programme, not an amount
 
     def periods(self) -> dict[str, list[str]]:
         out = super().periods()
@@ -69,12 +80,13 @@ class MajorProjectsConfig(LeverConfig):
         return out
 
     def schedule(self) -> dict[str, float]:
-        """The programme's spending by quarter, 亿元, over its whole life."""
+        """The programme's spending by quarter from ``start``, 亿元: the total less what was spent before."""
         if self.total == 0 or self.start is None or self.end is None:
             return {}
         quarters = [str(p) for p in pd.period_range(parse_period(self.start), parse_period(self.end), freq="Q")]
         w = np.ones(len(quarters)) if self.profile == "flat" else np.arange(1.0, len(quarters) + 1)
-        return dict(zip(quarters, self.total * w / w.sum(), strict=True))
+        remaining = self.total * (1.0 - self.spent_share)
+        return dict(zip(quarters, remaining * w / w.sum(), strict=True))
 
 
 class MajorProjects(Lever):
@@ -99,11 +111,11 @@ class MajorProjects(Lever):
             block="major_projects", prior=Prior("beta", 0.7, 0.1),
         ),
         Parameter(
-            "projects_additionality", 0.3, "share", (0.0, 1.0),
-            source="assumption: most listed projects were already in the investment pipeline the "
-            "2012-2019 trend contains",
+            "projects_additionality", 0.15, "share", (0.0, 1.0),
+            source="REVIEW 3.4: 0.15 +- 0.1; Chinese cities publish a major-project list every year, so the "
+            "2012-2019 trend already contains such programmes, and special bonds (national policy) fund them",
             description="Share of programme spending that is additional to the trend",
-            block="major_projects", prior=Prior("beta", 0.3, 0.15),
+            block="major_projects", prior=Prior("beta", 0.15, 0.1, "REVIEW 3.4: 0.15 +- 0.1"),
         ),
         Parameter(
             "projects_lag_decay", 0.6, "per quarter", (0.0, 0.95),
@@ -134,7 +146,10 @@ class MajorProjects(Lever):
         return path_array(cfg.amount, span) + path_array(within, span)
 
     @classmethod
-    def transmit(cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray) -> Effect:
+    def transmit(
+        cls, x: np.ndarray, theta: dict[str, np.ndarray], deflator: np.ndarray, span: Span | None = None, *,
+        calendar: Calendar = CALENDAR,
+    ) -> Effect:
         additional = theta["projects_additionality"] * x
         scale = theta["projects_multiplier"] * theta["projects_local_content"]
         gdp = scale * distributed_lag(additional / deflator, theta["projects_lag_decay"])
