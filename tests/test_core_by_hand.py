@@ -121,3 +121,54 @@ def test_the_lever_registry_is_the_explicit_tuple():
                                                                "consumption_events"]
     with pytest.raises(ValueError, match="declared twice: \\['major_projects'\\]"):
         _index((*LEVER_TYPES, MajorProjects))
+
+
+def test_a_lever_absent_from_the_paths_does_not_hide_the_next_ones():
+    p = _paths()
+    p.update({f"consumption_events_{k}": np.ones((1, SPAN.n)) for k in ("gdp_real", "revenue_direct", "cost",
+                                                                       "injection")})
+    assert "consumption_events_gdp_real_yoy_ytd_pp" in quarterly(p)  # the first two levers are absent
+    assert "consumption_events_gdp_real_yoy_pp" in annual(p)
+
+
+def test_indicator_names_fill_in_every_lever_and_periods_read_in_any_case():
+    from model.core.indicators import names, split_at
+
+    q = names(annual=False)
+    assert {f"{n}_gdp_real" for n in REGISTRY} <= set(q) and not any("<lever>" in c for c in q)
+    assert split_at("gdp_real_yoy_ytd@2020q4") == ("gdp_real_yoy_ytd", "2020Q4")
+    for bad in ("@2020", "gdp_real_yoy@", "gdp_real_yoy 2020"):
+        with pytest.raises(ValueError, match="expected VARIABLE@PERIOD"):
+            split_at(bad)
+
+
+def test_a_period_at_either_end_of_the_window_is_inside_it():
+    import pandas as pd
+
+    from model.core.indicators import At
+
+    first, last = pd.Period("2020Q3", "Q"), pd.Period("2021Q4", "Q")
+    At("gdp_real_yoy_ytd", "2020Q3").check(first=first, last=last)
+    At("gdp_real_yoy_ytd", "2021Q4").check(first=first, last=last)
+    for outside in ("2020Q2", "2022Q1"):
+        with pytest.raises(ValueError, match=f"quarter {outside} is outside 2020Q3 to the horizon 2021Q4"):
+            At("gdp_real_yoy_ytd", outside).check(first=first, last=last)
+    with pytest.raises(ValueError, match="it is a calendar-year variable: give a year like 2020"):
+        At("rest_real_yoy", "2020Q4").check(first=first, last=last)
+
+
+def test_the_forecast_gap_needs_one_ar_coefficient_across_draws():
+    # u_t = a u_{t-1} + sigma e_t from the start; rows with the same a are fine, different a is an error
+    theta = as_theta({"shock_ar": np.full(3, 0.5), "shock_annual_sd": 1.0})
+    e = np.zeros((3, SPAN.n))
+    e[:, SPAN.index("2020Q3")] = 1.0
+    u = shock.stochastic_gap(theta, e, SPAN, "2020Q3")
+    sigma = float(shock.innovation_sd(1.0, 0.5))
+    i = SPAN.index("2020Q3")
+    assert np.allclose(u[:, i : i + 3], sigma * np.array([1.0, 0.5, 0.25]))
+    with pytest.raises(ValueError, match="shock_ar must be the same in every draw"):
+        shock.stochastic_gap(as_theta({"shock_ar": [0.5, 0.6], "shock_annual_sd": 1.0}), e[:2], SPAN, "2020Q3")
+
+
+def test_a_programme_of_one_yuan_is_still_spent():
+    assert MajorProjectsConfig(total=1.0, start="2020Q3", end="2020Q3").schedule() == {"2020Q3": 1.0}
