@@ -171,4 +171,7 @@ def test_the_forecast_gap_needs_one_ar_coefficient_across_draws():
 
 
 def test_a_programme_of_one_yuan_is_still_spent():
-    assert MajorProjectsConfig(total=1.0, start="2020Q3", end="2020Q3").schedule() == {"2020Q3": 1.0}
+    cfg = MajorProjectsConfig(total=1.0, start="2020Q3", end="2020Q3", spent_share=0.0)
+    assert cfg.schedule() == {"2020Q3": 1.0}
+    # net of what was spent before the start: 30% of the lifetime total by default (issue 10)
+    assert MajorProjectsConfig(total=1.0, start="2020Q3", end="2020Q3").schedule() == {"2020Q3": 0.7}
