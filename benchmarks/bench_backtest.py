@@ -12,7 +12,7 @@ from model.inputs.releases import load_releases
 @case("backtest: all regions, years and releases, 2000 draws each (fresh fits)", goal=60.0, repeat=1)
 def full_backtest() -> object:
     from model.analysis import backtest
-    from model.fitting import trend_estimators
+    from model.inputs import trend_estimators
 
     trend_estimators._fit_cached.cache_clear()
     backtest._random.cache_clear()

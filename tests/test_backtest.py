@@ -115,4 +115,4 @@ def test_the_forecast_states_its_record() -> None:
     from model.analysis.results import run
 
     line = run("scenarios/baseline.toml").track_record()
-    assert line.startswith("H1 -> full year, n = ") and "ols_drift trend" in line and "90% band covered" in line
+    assert line.startswith("H1 -> full year, n = ") and "anchored trend" in line and "90% band covered" in line

@@ -232,9 +232,10 @@ def test_the_baseline_h2_premium_is_consistent_with_its_history():
 
     c = topdown_check(model.run("scenarios/baseline.toml").h2_growth())
     assert abs(c.z) < 0.25
-    # the old default (a tenth of the loss persistent) put it a full sd above its history
+    # the old default (a tenth of the loss persistent) puts it most of an sd above its history
+    # (a full sd with the old OLS-drift trend, which put the whole H2 path higher)
     old = model.run("scenarios/baseline.toml", params=default_params().replace(shock_rest_persistent=0.1))
-    assert topdown_check(old.h2_growth()).z > 1.0
+    assert topdown_check(old.h2_growth()).z > 0.75
 
 
 def test_the_2019_split_by_tax_type_reproduces_the_published_tax_share():

@@ -73,7 +73,7 @@ def test_several_targets_by_least_squares():
 
 def test_goal_seek_does_not_recalibrate(one):
     before = calibrate.cache_info()
-    solve(H2, "gdp_real_yoy_ytd@2020Q4=4.1", "consumption_events")
+    solve(H2, "gdp_real_yoy_ytd@2020Q4=3.9", "consumption_events")
     after = calibrate.cache_info()
     assert after.misses == before.misses  # the H2 levers do not move the calibration
 

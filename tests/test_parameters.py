@@ -87,9 +87,10 @@ def test_the_registry_built_afresh_from_the_data_is_the_documented_one():
     from model.inputs.data import load_data
     from model.inputs.estimates import fit_trend
     from model.inputs.registry import collect
+    from model.inputs.run_trend import TREND_ESTIMATOR, fit_run_trend
 
     data = load_data()
-    fresh = Registry(tuple(collect(data, fit_trend(data))))
+    fresh = Registry(tuple(collect(data, fit_trend(data), fit_run_trend.__wrapped__(TREND_ESTIMATOR))))
     params = ParameterSet(fresh, tuple(float(p.value) for p in fresh))
     assert params_markdown(params) in Path("docs/parameters.md").read_text(encoding="utf-8")
     assert fresh.per_draw == ("shock_digital_depth", "shock_digital_decay", "shock_rest_depth", "deflator_h1",

@@ -51,7 +51,9 @@ def test_gdp_growth_is_driven_by_the_recovery_shape_and_trend_revenue_by_buoyanc
     assert params.factor.iloc[0] in RECOVERY_OR_TREND
     # the property market's H2 pace moves construction value added (model.core.blocks.property)
     assert set(params.factor.iloc[:2]) <= RECOVERY_OR_TREND | {"property_growth_h1", "property_growth_h2"}
-    assert gdp.set_index("factor").ST[["trend", "shock_rest_persistent"]].min() > 0.05
+    # the trend's share is small since its se fell from 0.77 (pooled OLS) to 0.45 (anchored)
+    assert gdp.set_index("factor").ST["trend"] > 0.02
+    assert gdp.set_index("factor").ST["shock_rest_persistent"] > 0.05
     rev = sens.top("revenue_yoy@2020", k=8)
     # revenue by the buoyancy of the GDP-based taxes and the property market (a quarter of taxes)
     assert {"tax_buoyancy", "property_growth_h2"} <= set(rev.factor)

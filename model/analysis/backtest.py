@@ -33,9 +33,10 @@ import numpy as np
 import pandas as pd
 
 from model.core.lags import lag_matrix
-from model.fitting.trend_estimators import ESTIMATORS, TrendFit, combine_anchor, fit_trend
+from model.fitting.trend_estimators import ESTIMATORS, TrendFit
 from model.inputs.regions import REGIONS
 from model.inputs.releases import STAGES, Releases
+from model.inputs.run_trend import anchor_for, trend_history, trend_of
 
 __all__ = ["METHODS", "VARIABLES", "Case", "benchmark_points", "build_cases", "cases_frame", "method_draws", "shape_draws", "trend_for"]
 
@@ -44,10 +45,6 @@ METHODS = (*ESTIMATORS, "anchored")
 VARIABLES = {"gdp_real_growth": "gdp_real_growth_ytd", "revenue_growth": "revenue_growth_ytd"}
 """Backtest variable to the releases indicator it forecasts."""
 INTRA = ("Q1", "H1", "Q1-Q3")
-_STANDIN_SD = 1.0
-"""sd (pp) of a stand-in when no year yet has both figures (assumption: a normal-year residual sd)."""
-
-
 @dataclass(frozen=True)
 class Case:
     """One forecast: ``region``'s ``variable`` as of the ``stage`` release of ``year``."""
@@ -74,40 +71,6 @@ class Case:
         return f"{self.year}Q{self.quarter}"
 
 
-def _standin_change(rel: Releases, indicator: str, stage: str, before: int) -> tuple[float, float]:
-    """Mean and sd of (full year - ``stage`` release), first releases, years before ``before``."""
-    diffs = []
-    for r in REGIONS:
-        fy = rel.series(r, indicator, "FY")
-        st = rel.series(r, indicator, stage)
-        common = [y for y in st.index if y in fy.index and y < before]
-        diffs += [fy[y] - st[y] for y in common]
-    if len(diffs) < 2:
-        return 0.0, _STANDIN_SD
-    d = np.asarray(diffs)
-    return float(d.mean()), float(d.std(ddof=1))
-
-
-def _history(rel: Releases, region: str, indicator: str, year: int) -> tuple[np.ndarray, list[tuple[int, float]]]:
-    """Full-year growth of the years before ``year`` as known in ``rel``, stand-ins filled."""
-    fy = rel.series(region, indicator, "FY", vintage="latest")
-    first = min([*fy.index, year])
-    years = np.arange(first, year)
-    y = np.array([fy.get(v, np.nan) for v in years], dtype=float)
-    standins = []
-    for i, v in enumerate(years):
-        if np.isfinite(y[i]):
-            continue
-        for stage in ("Q1-Q3", "H1", "Q1"):
-            val = rel.value(region, indicator, f"{v}{stage}", vintage="latest")
-            if val is not None:
-                mean, sd = _standin_change(rel, indicator, stage, year)
-                y[i] = val + mean
-                standins.append((i, sd))
-                break
-    return y, standins
-
-
 def _key(values: np.ndarray) -> tuple[float | None, ...]:
     """Values as a hashable tuple, ``None`` for a missing year (NaN never equals itself)."""
     return tuple(float(v) if np.isfinite(v) else None for v in values)
@@ -128,19 +91,12 @@ def build_cases(releases: Releases, variables: Sequence[str] = tuple(VARIABLES))
                     if ytd is None:
                         continue
                     rel = releases.as_of(f"{year}Q{STAGES[stage]}")
-                    hist, standins = _history(rel, region, ind, year)
+                    hist, standins = trend_history(rel, region, ind, year)
                     if not np.isfinite(hist).any():
                         continue
                     last = float(hist[-1]) if np.isfinite(hist[-1]) else None
                     target = rel.value(region, "target_growth", f"{year}FY") if ind == "gdp_real_growth_ytd" else None
-                    anchor = target
-                    bench = REGIONS[region].benchmark
-                    if anchor is None and bench is not None and ind == "gdp_real_growth_ytd":
-                        national = rel.value(bench, "target_growth", f"{year}FY")
-                        own = rel.value(region, ind, f"{year - 1}FY", vintage="latest")
-                        nat_last = rel.value(bench, ind, f"{year - 1}FY", vintage="latest")
-                        if None not in (national, own, nat_last):
-                            anchor = national + (own - nat_last)  # type: ignore[operator]
+                    anchor = anchor_for(rel, region, int(year)) if ind == "gdp_real_growth_ytd" else None
                     nxt = fy.get(year + 1)
                     cases.append(Case(region, variable, int(year), stage, float(ytd), float(fy[year]),
                                       None if nxt is None else float(nxt), _key(hist), tuple(standins),
@@ -150,20 +106,7 @@ def build_cases(releases: Releases, variables: Sequence[str] = tuple(VARIABLES))
 
 def trend_for(case: Case, method: str) -> TrendFit:
     """The trend of ``case`` under ``method``, its se widened by the stand-ins' own uncertainty."""
-    name = "llt" if method == "anchored" else method
-    y = np.asarray(case.history, dtype=float)
-    fit = fit_trend(name, y)
-    if case.standins:
-        extra = np.zeros(2)
-        for i, sd in case.standins:
-            bumped = y.copy()
-            bumped[i] += 1.0
-            f2 = fit_trend(name, bumped)
-            extra += (np.subtract(f2.mean, fit.mean) * sd) ** 2
-        fit = TrendFit(fit.mean, tuple(np.sqrt(np.square(fit.se) + extra)), fit.estimator)  # type: ignore[arg-type]
-    if method == "anchored":
-        fit = combine_anchor(fit, case.anchor)
-    return fit
+    return trend_of(method, np.asarray(case.history, dtype=float), case.standins, case.anchor)
 
 
 def shape_draws(n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:

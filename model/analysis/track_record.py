@@ -21,6 +21,7 @@ from scipy import stats
 from model.analysis.backtest import METHODS, Case, benchmark_points, build_cases, method_draws
 from model.analysis.scoring import score_draws, scorecard
 from model.inputs.releases import Releases
+from model.inputs.run_trend import CHOICE_STAGE, choose, stored_trend_entry
 
 __all__ = ["AR_GRID", "CRISIS_YEARS", "SIGMA_GRID", "Backtest", "run_backtest"]
 
@@ -52,6 +53,7 @@ class Backtest:
         out: dict[str, Any] = {"chosen": self.chosen, "as_of": self.as_of, "crisis_rmse_ratio": round(self.crisis_ratio, 3),
                                "n_draws": self.n_draws, "methods": {}}
         out["scales"] = {f"{r.method}/{r.variable}": {"sigma": r.sigma, "ar": r.ar} for r in self.scales.itertuples()}
+        out["run_trend"] = stored_trend_entry()
         for r in sc[sc.variable == "gdp_real_growth"].itertuples():
             out["methods"].setdefault(r.method, {}).setdefault(r.region, {})[r.stage] = {
                 "n": int(r.n), "rmse": round(r.rmse, 3), "bias": round(r.bias, 3),
@@ -147,8 +149,9 @@ def run_backtest(releases: Releases, *, n: int = 2000, seed: int = 2020, methods
     frames.append(_benchmarks(cases, n))
     rows = pd.concat(frames, ignore_index=True)
     card = scorecard(rows)
-    gdp = card[(card.variable == "gdp_real_growth") & (card.region == "all") & (card.stage == "all")]
-    chosen = str(gdp[gdp.method.isin(methods)].sort_values("crps").method.iloc[0])
+    gdp = card[(card.variable == "gdp_real_growth") & (card.region == "all") & (card.stage == CHOICE_STAGE)]
+    chosen = choose({"methods": {r.method: {"all": {CHOICE_STAGE: {"crps": r.crps}}}
+                                 for r in gdp[gdp.method.isin(methods)].itertuples()}})
     mine = rows[(rows.method == chosen) & (rows.variable == "gdp_real_growth")]
     crisis = mine.apply(lambda r: r.year in CRISIS_YEARS.get(r.region, ()), axis=1)
     ratio = float(np.sqrt((mine.error[crisis] ** 2).mean()) / np.sqrt((mine.error[~crisis] ** 2).mean()))

@@ -26,8 +26,9 @@ def load_record() -> dict[str, Any] | None:
     return json.loads(RECORD_FILE.read_text(encoding="utf-8"))
 
 
-RUN_METHOD = "ols_drift"
-"""The trend estimator of the scenario model's 2020 run (model/inputs/estimates.py: pooled OLS with drift)."""
+RUN_METHOD = "anchored"
+"""The trend estimator of the scenario model's 2020 run (:data:`model.inputs.run_trend.TREND_ESTIMATOR`;
+``tests/test_run_trend.py`` checks the two agree)."""
 
 
 def record_line(record: dict[str, Any] | None, stage: str = "H1", region: str = "all", method: str = RUN_METHOD) -> str:

@@ -10,14 +10,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
+import numpy as np
+
 from model.core.blocks import base_year, prices, property, retail, revenue, shock, trend
 from model.core.levers import LEVER_TYPES
 from model.core.parameters import Parameter, ParameterSet, Registry
 from model.inputs.base import gdp_profile_2018
 from model.inputs.data import Data, load_data
 from model.inputs.estimates import TrendEstimate, trend_estimate
+from model.inputs.run_trend import TREND_ESTIMATOR, run_trend
+from model.inputs.trend_estimators import TrendFit
 
-__all__ = ["collect", "default_params", "registry", "zhejiang_deflator_h1"]
+__all__ = ["collect", "total_trend", "default_params", "registry", "zhejiang_deflator_h1"]
 
 
 def zhejiang_deflator_h1(data: Data) -> float:
@@ -27,11 +31,27 @@ def zhejiang_deflator_h1(data: Data) -> float:
     return 100.0 * (nominal / real - 1.0)
 
 
-def collect(data: Data, est: TrendEstimate) -> Iterator[Parameter]:
-    """Every parameter, in the order the blocks run and then the levers' (:data:`LEVER_TYPES`)."""
+def total_trend(fit: TrendFit) -> tuple[float, float, float, float]:
+    """``trend_growth_2020``, ``trend_drift`` and their sds from a trend fit for 2020 and 2021: the
+    drift is the change from 2020 to 2021, its sd that of the 2021 trend beyond the 2020 one's."""
+    drift_sd = float(np.sqrt(max(fit.se[1] ** 2 - fit.se[0] ** 2, 0.0)))
+    return fit.mean[0], fit.mean[1] - fit.mean[0], fit.se[0], max(drift_sd, 0.01)
+
+
+def collect(data: Data, est: TrendEstimate, fit: TrendFit | None = None) -> Iterator[Parameter]:
+    """Every parameter, in the order the blocks run and then the levers' (:data:`LEVER_TYPES`).
+
+    The total trend comes from ``fit`` (default: :func:`model.inputs.run_trend.run_trend` with the
+    chosen estimator :data:`~model.inputs.run_trend.TREND_ESTIMATOR`), the digital core's from the
+    pooled regression ``est``.
+    """
     h1, q1q3 = gdp_profile_2018(data)
     yield from base_year.parameters(h1, q1q3)
-    yield from trend.parameters([est.params[k] for k in trend.JOINT], est.se, est.nobs)
+    fit = fit or run_trend(TREND_ESTIMATOR)
+    a, b, sa, sb = total_trend(fit)
+    src = (f"estimated: trend estimator {fit.estimator!r} on Hangzhou's 2008-2019 full-year growth as of "
+           "2020Q2 (unpooled; chosen by the backtest record, model.inputs.run_trend)")
+    yield from trend.parameters([a, b, est.params["trend_growth_digital"]], [sa, sb, est.se[2]], est.nobs, src)
     yield from shock.parameters(est.resid_sd)
     yield from prices.parameters(zhejiang_deflator_h1(data))
     yield from property.parameters()

@@ -1,9 +1,11 @@
 """Trend: the no-COVID, no-new-policy path of real value added, by sector.
 
-Trend growth is estimated from 2012-2019 with one pooled OLS regression (statsmodels, in
-:mod:`model.inputs.estimates`), so that the
-digital-economy core, with only two published growth rates, borrows the residual variance of total
-GDP growth:
+Total trend growth in 2020 and its change to 2021 come from the trend estimator the backtest's
+record chooses (:mod:`model.inputs.run_trend`; default ``anchored``: a local linear trend on
+Hangzhou's total growth combined by precision with the published pre-COVID anchor).  The
+digital-core trend, with only two published growth rates, comes from one pooled OLS regression
+(statsmodels, in :mod:`model.inputs.estimates`), in which the core borrows the residual variance of
+total GDP growth:
 
 .. math::
 
@@ -36,22 +38,25 @@ JOINT = ("trend_growth_2020", "trend_drift", "trend_growth_digital")
 """Parameters estimated jointly; the uncertainty analysis draws them from their joint normal."""
 
 
-def parameters(coef: Sequence[float], se: Sequence[float], nobs: int) -> tuple[Parameter, ...]:
-    """The block's parameters from the trend regression: coefficients and standard errors in the
-    order of :data:`JOINT`, and the number of observations.
+def parameters(coef: Sequence[float], se: Sequence[float], nobs: int, total_source: str | None = None) -> tuple[Parameter, ...]:
+    """The block's parameters: values and standard errors in the order of :data:`JOINT`, the
+    number of observations of the pooled regression, and the source of the total trend
+    (``trend_growth_2020`` and ``trend_drift``; default: the pooled regression).
 
-    The inputs layer fits the regression (:func:`model.inputs.estimates.trend_estimate`).
+    The inputs layer fits the estimators (:func:`model.inputs.estimates.trend_estimate`,
+    :func:`model.inputs.run_trend.run_trend`).
     """
     src = f"estimated: pooled OLS on 2012-2019 growth (n={nobs}), model.inputs.estimates"
+    total_src = total_source or src
     a, b, c = (float(x) for x in coef)
     return (
         Parameter(
-            "trend_growth_2020", round(a, 3), "%", (0.0, 15.0), source=src,
+            "trend_growth_2020", round(a, 3), "%", (0.0, 15.0), source=total_src,
             description="Trend real GDP growth in 2020 (total, at 2019 sector weights)", block="trend",
             prior=Prior("normal", round(a, 3), round(se[0], 3), "standard error of the estimate"),
         ),
         Parameter(
-            "trend_drift", round(b, 3), "pp per year", (-2.0, 1.0), source=src,
+            "trend_drift", round(b, 3), "pp per year", (-2.0, 1.0), source=total_src,
             description="Change in total trend growth per year", block="trend",
             prior=Prior("normal", round(b, 3), round(se[1], 3), "standard error of the estimate"),
         ),
