@@ -87,3 +87,24 @@ def test_the_rest_of_the_economy_does_not_accelerate_on_trend():
     rest_2019 = (1 - w) / (1 / (1 + b.gdp_real_growth_2019) - w / (1 + b.digital_real_growth_2019)) - 1
     assert 100 * rest_2019 == pytest.approx(4.33, abs=0.01)
     assert rest_2020 < rest_2019
+
+
+def test_a_scenario_names_another_trend_estimator_and_still_meets_h1(tmp_path):
+    import model
+    from model.core.errors import UserError
+    from model.inputs.scenario import load_scenario
+
+    path = tmp_path / "mr.toml"
+    path.write_text('name = "mr"\ntrend_estimator = "mean_recent"\n', encoding="utf-8")
+    sc = load_scenario(path)
+    res = model.run(sc)
+    mr = run_trend("mean_recent")
+    assert res.params["trend_growth_2020"] == pytest.approx(round(mr.mean[0], 3))
+    assert res.params["trend_drift"] == pytest.approx(0.0)
+    base = model.run("scenarios/baseline.toml")
+    assert base.params["trend_growth_2020"] == pytest.approx(round(run_trend().mean[0], 3))
+    assert res.calibration.ok and res.calibration.fit.error.abs().max() < 1e-4  # 亿元 and %
+    assert res.h2_growth() > base.h2_growth()  # a higher trend (7.27 against 6.78) lifts H2
+    path.write_text('name = "bad"\ntrend_estimator = "hp_filter"\n', encoding="utf-8")
+    with pytest.raises(UserError, match="trend_estimator.*expected one of ols_drift"):
+        load_scenario(path)

@@ -41,7 +41,8 @@ from model.core.periods import Span, parse_period
 from model.inputs.files import MAX_SCENARIO_BYTES, read_limited
 from model.inputs.history import frozen_array, history_inputs
 from model.inputs.messages import one_line
-from model.inputs.registry import registry
+from model.inputs.registry import registry, total_trend
+from model.inputs.run_trend import ESTIMATOR_NAMES, TREND_ESTIMATOR, run_trend
 from model.inputs.tables import ShockTable, _Table
 from model.inputs.uncertainty_settings import MAX_DRAWS, PriorTable, UncertaintyTable
 
@@ -106,6 +107,10 @@ class Scenario(_Table):
     """Last reported quarter."""
     parameters: dict[str, float] = {}
     """Overrides of registry parameters (see ``python -m model params``)."""
+    trend_estimator: str | None = None
+    """Trend estimator of the total trend (``trend_growth_2020``, ``trend_drift``): one of
+    :data:`model.inputs.run_trend.ESTIMATOR_NAMES`; ``None`` is the record's choice,
+    :data:`~model.inputs.run_trend.TREND_ESTIMATOR`.  Values in ``[parameters]`` win over it."""
     levers: Levers = Levers()  # type: ignore[valid-type]
     shocks: dict[str, ShockTable] = {}
     uncertainty: UncertaintyTable | None = None
@@ -140,6 +145,13 @@ class Scenario(_Table):
             raise ValueError(
                 "expected letters, digits, '_' or '-' (at most 64, starting with a letter or digit)"
             )
+        return v
+
+    @field_validator("trend_estimator")
+    @classmethod
+    def _estimator(cls, v: str | None) -> str | None:
+        if v is not None and v not in ESTIMATOR_NAMES:
+            raise ValueError(f"expected one of {', '.join(ESTIMATOR_NAMES)}, got {v!r}")
         return v
 
     @field_validator("horizon")
@@ -210,7 +222,12 @@ class Scenario(_Table):
                 )
 
     def apply(self, params: ParameterSet) -> ParameterSet:
-        """``params`` with this scenario's overrides set (and fixed against calibration)."""
+        """``params`` with this scenario's overrides set (and fixed against calibration): the trend
+        of ``trend_estimator`` if it names another than the record's choice, then ``[parameters]``."""
+        if self.trend_estimator not in (None, TREND_ESTIMATOR):
+            a, b, _, _ = total_trend(run_trend(self.trend_estimator))
+            trend = {k: round(v, 3) for k, v in (("trend_growth_2020", a), ("trend_drift", b)) if k not in self.parameters}
+            params = params.updated(trend, file=self.path, origin="trend_estimator ")
         return params.updated(self.parameters, file=self.path, origin="parameters.") if self.parameters else params
 
     # -- inputs for the simulation -----------------------------------------------------------
