@@ -107,3 +107,11 @@ def test_a_scenario_names_another_trend_estimator_and_still_meets_h1(tmp_path):
     path.write_text('name = "bad"\ntrend_estimator = "hp_filter"\n', encoding="utf-8")
     with pytest.raises(UserError, match="trend_estimator.*expected one of ols_drift"):
         load_scenario(path)
+
+
+def test_the_chosen_methods_pre_2020_bands_cover_80_to_97_percent():
+    rec = load_record()["methods"][RUN_METHOD]["all"]
+    for stage in ("all", "H1"):
+        assert 0.80 <= rec[stage]["coverage90"] <= 0.97
+    assert rec["H1"]["n"] == 27 and rec["all"]["n"] == 72
+    assert load_record()["crisis_rmse_ratio"] > 1.5  # crisis years err more: the fan is a normal-year fan

@@ -240,15 +240,19 @@ def test_the_forecast_gap_adds_the_target_annual_growth_sd_whatever_its_ar_coeff
                                                            "1990Q1"))
 
 
-def test_default_forecast_shock_keeps_the_innovation_sd_the_model_always_used():
-    """Before the registry held the annual-growth sd it held the innovation sd at shock_ar = 0.5,
-    0.953 (rounded); the default reproduces it exactly, so default runs keep their numbers."""
+def test_default_forecast_shock_is_the_backtests_scale_for_the_chosen_method():
+    """The default forecast-error process is the one the backtest calibrated for the run's method
+    (data/track_record.json); without a record, the trend residual sd at shock_ar = 0.5 (0.953)."""
+    from model.core.blocks import shock
     from model.core.blocks.shock import growth_sd_factor, innovation_sd
+    from model.inputs.record import RUN_METHOD, load_record
 
+    scale = load_record()["scales"][f"{RUN_METHOD}/gdp_real_growth"]
     p = default_params()
-    assert p["shock_ar"] == 0.5
-    assert float(innovation_sd(p["shock_annual_sd"], 0.5)) == 0.953
-    assert p["shock_annual_sd"] == pytest.approx(trend_estimate().resid_sd, abs=1e-5)  # the trend residual sd
+    assert (p["shock_ar"], scale["ar"]) == (0.8, 0.8)
+    assert float(innovation_sd(p["shock_annual_sd"], p["shock_ar"])) == pytest.approx(scale["sigma"]) == 1.0
+    old = {q.name: q.value for q in shock.parameters(trend_estimate().resid_sd)}
+    assert old["shock_ar"] == 0.5 and float(innovation_sd(old["shock_annual_sd"], 0.5)) == 0.953
     i = np.arange(8)
     c = np.r_[np.full(4, -0.25), np.full(4, 0.25)]
     for ar in (0.0, 0.2, 0.5, 0.9, 0.95):  # the closed form against c' R c

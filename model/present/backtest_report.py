@@ -67,7 +67,7 @@ def report_markdown(bt: Backtest) -> str:
         "",
         "## Fans sized by the record", "",
         "Innovation sd (% of trend a quarter) and AR coefficient of the gap after the release, chosen on the grid "
-        "so that pre-2020 90% bands cover 80-97% of outturns at the lowest mean CRPS (in sample):", "",
+        "so that pre-2020 90% bands cover 80-97% of outturns for the year and the next at the lowest summed mean CRPS (in sample):", "",
         "| method | variable | sigma | ar |", "|---|---|---|---|",
         *[f"| {r.method} | {r.variable} | {r.sigma:g} | {r.ar:g} |" for r in bt.scales.itertuples()],
         "",

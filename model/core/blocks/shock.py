@@ -52,8 +52,20 @@ class ShockSpec:
     persistent_share: float = 0.0
 
 
-def parameters(resid_sd: float) -> tuple[Parameter, ...]:
-    """The block's parameters; ``resid_sd`` is the trend regression's residual sd (pp of annual growth)."""
+def parameters(resid_sd: float, scale: tuple[float, float, str] | None = None) -> tuple[Parameter, ...]:
+    """The block's parameters; ``resid_sd`` is the trend regression's residual sd (pp of annual growth).
+
+    ``scale`` is ``(innovation sd, AR coefficient, source)`` of the forecast-error process as the
+    backtest calibrates it; then ``shock_ar`` is its AR coefficient and ``shock_annual_sd`` the
+    annual-growth sd at which the gap's innovation sd is its sd.  Without it, the regression's
+    residual sd at ``shock_ar = 0.5`` (an assumption).
+    """
+    if scale is not None:
+        sigma, ar, src = scale
+        annual_sd, ar_src, sd_src = float(sigma * growth_sd_factor(ar)), src, src
+    else:
+        ar, annual_sd, ar_src = 0.5, default_annual_sd(resid_sd), "assumption"
+        sd_src = "estimated: residual sd of annual real growth in the 2012-2019 trend regression"
     national = "NBS: China Q1 2020 -6.8%, Q2 +3.2% year on year; Zhejiang Q1 -5.6%, H1 +0.5%"
     return (
         Parameter(
@@ -107,14 +119,14 @@ def parameters(resid_sd: float) -> tuple[Parameter, ...]:
             prior=Prior("beta", 0.95, 0.02),
         ),
         Parameter(
-            "shock_ar", 0.5, "per quarter", (0.0, 0.95),
-            source="assumption",
+            "shock_ar", ar, "per quarter", (0.0, 0.95),
+            source=ar_src,
             description="AR(1) coefficient of the forecast-uncertainty gap (its innovation sd follows from "
             "shock_annual_sd)", block="shock",
         ),
         Parameter(
-            "shock_annual_sd", default_annual_sd(resid_sd), "pp of annual growth", (0.0, 10.0),
-            source="estimated: residual sd of annual real growth in the 2012-2019 trend regression",
+            "shock_annual_sd", annual_sd, "pp of annual growth", (0.0, 10.0),
+            source=sd_src,
             description="Standard deviation of annual real growth that the forecast-uncertainty gap adds",
             block="shock",
         ),
