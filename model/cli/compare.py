@@ -1,9 +1,11 @@
 """The ``compare`` and ``solve`` sub-commands (registered in :mod:`model.cli`, imported lazily).
 
 ``python -m model compare [SCENARIO.toml ...] [--baseline FILE] [--out DIR] [--draws N [--seed S]]``
-    Every scenario against the baseline: ``comparison.csv``, ``contributions.csv``,
-    ``cost_effectiveness.csv``, ``headline.csv``, ``report.md`` and figures in ``DIR``
-    (default ``results/compare/``), written atomically.  With ``--draws``, Monte Carlo ranges of
+    Every scenario against the baseline, each in its own folder ``DIR/<scenario>/`` (tables,
+    ``report.md``, ``briefing.html``, ``comparison.xlsx``, figures; written atomically), and in
+    ``DIR`` (default ``results/compare/``) the combined ``comparison.csv``, ``contributions.csv``,
+    ``cost_effectiveness.csv``, ``headline.csv`` and an index ``report.md``, rebuilt from every
+    scenario folder present: comparing one scenario leaves the others' folders as they were.  With ``--draws``, Monte Carlo ranges of
     every difference and contribution (:func:`model.analysis.compare.compare`); only then: an
     ``[uncertainty]`` table in a scenario file does not by itself add ranges to a comparison.
 
@@ -84,7 +86,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from model.analysis.results import run
     from model.inputs.data import shipped
     from model.inputs.scenario import load_scenario
-    from model.present.comparisons import write_comparisons
+    from model.present.comparisons import write_compare_folder
 
     draws, seed = args.draws, args.seed
     if seed is not None and draws is None:
@@ -108,7 +110,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     progress = False if args.quiet else None
     comps = [compare(run(s, params=params), base, params=params, draws=draws, seed=seed, progress=progress)
              for s in scenarios]  # everything before writing
-    where = write_comparisons(comps, out, lang=args.lang)
+    where = write_compare_folder(comps, out, lang=args.lang)
     if not args.quiet:
         for c in comps:
             print(c.summary())
