@@ -135,6 +135,30 @@ def test_an_accepted_calibration_miss_is_written_and_stated(tmp_path):
             "(`--accept-calibration-miss`).**") in report
 
 
+def test_a_missed_calibration_is_an_error_in_compare_too(tmp_path, capsys):
+    path = tmp_path / "miss.toml"
+    path.write_text(MISS, encoding="utf-8")
+    assert main(["compare", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert _one_line(capsys) == f"error: {path}: {MISSED}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["miss.toml"]  # nothing written
+
+
+def test_an_accepted_calibration_miss_in_compare_is_stated(tmp_path, monkeypatch):
+    import model.present.briefing
+
+    monkeypatch.setattr(model.present.briefing, "figures", lambda comps, directory, **kw: [])
+    path = tmp_path / "miss.toml"
+    path.write_text(MISS, encoding="utf-8")
+    argv = ["compare", str(path), "--quiet", "--accept-calibration-miss", "--out", str(tmp_path / "out")]
+    assert main(argv) == 0
+    report = (tmp_path / "out" / "miss" / "report.md").read_text(encoding="utf-8")
+    assert ("**The calibration of `miss` misses some H1 2020 targets; the comparison was accepted anyway "
+            "(`--accept-calibration-miss`).**") in report
+    plain = ["compare", "scenarios/h2_plan.toml", "--quiet", "--accept-calibration-miss", "--out", str(tmp_path / "b")]
+    assert main(plain) == 0  # nothing missed: nothing to state
+    assert "accept-calibration-miss" not in (tmp_path / "b" / "h2_plan" / "report.md").read_text(encoding="utf-8")
+
+
 # -- 4. OS errors a user can cause --------------------------------------------------------------
 
 
@@ -252,6 +276,18 @@ def test_set_and_the_command_are_recorded_in_summary_and_report(tmp_path):
     report = (tmp_path / "h2_plan" / "report.md").read_text(encoding="utf-8")
     assert "Parameters set besides the scenario file: `projects_multiplier = 1.4`." in report
     assert f"Made by `python -m model {' '.join(argv)}`." in report
+
+
+def test_as_of_is_recorded_in_summary_and_report(tmp_path):
+    argv = ["run", "--quiet", "--as-of", "2020Q2", "--no-figures", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    made_by = json.loads((tmp_path / "h2_plan" / "summary.json").read_text(encoding="utf-8"))["inputs"]
+    assert made_by["as_of"] == "2020Q2" and made_by["options"]["--as-of"] == "2020Q2"
+    report = (tmp_path / "h2_plan" / "report.md").read_text(encoding="utf-8")
+    assert "Data: the release round as of 2020Q2 (`--as-of`)." in report
+    assert main(["run", "--quiet", "--no-figures", "--out", str(tmp_path / "b")]) == 0  # the default, recorded too
+    made_by = json.loads((tmp_path / "b" / "h2_plan" / "summary.json").read_text(encoding="utf-8"))["inputs"]
+    assert made_by["as_of"] == "2020Q2" and made_by["options"]["--as-of"] == "2020Q2"
 
 
 @pytest.mark.slow

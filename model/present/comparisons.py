@@ -59,13 +59,15 @@ def write_comparison(c: Comparison, directory: str | Path, *, lang: str | None =
     return write_comparisons([c], directory, lang=lang)
 
 
-def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path, *, lang: str | None = None) -> Path:
+def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path, *, lang: str | None = None,
+                      calibration_miss_accepted: bool = False) -> Path:
     """Write ``comparison.csv``, ``contributions.csv``, ``cost_effectiveness.csv``,
     ``headline.csv``, ``report.md``, figures, ``comparison.xlsx`` and ``briefing.html`` for
     ``comparisons`` into ``directory`` (labels in ``lang``: :mod:`model.present.labels`).
 
     The folder is built in a temporary sibling and swapped in when complete
-    (:func:`model.present.output.write_dir_atomic`).
+    (:func:`model.present.output.write_dir_atomic`).  With ``calibration_miss_accepted``,
+    ``report.md`` says which runs miss their H1 2020 targets (``--accept-calibration-miss``).
     """
     from model.present.comparison_tables import comparison_table
     from model.present.labels import check_lang
@@ -92,7 +94,7 @@ def write_comparisons(comparisons: Sequence[Comparison], directory: str | Path, 
         stacked([c.cost_effectiveness() for c in comps]).to_csv(tmp / "cost_effectiveness.csv", **kw)
         briefing.headline_table(comps).to_csv(tmp / "headline.csv", **kw)
         names = briefing.figures(comps, tmp, lang=lang)
-        (tmp / "report.md").write_text(briefing.report(comps, names), encoding="utf-8")
+        (tmp / "report.md").write_text(briefing.report(comps, names, calibration_miss_accepted=calibration_miss_accepted), encoding="utf-8")
         write_comparison_extras(comps, tmp, names, lang=lang)
 
     return write_dir_atomic(Path(directory), build)
@@ -194,7 +196,7 @@ def combine_parts(folder: str | Path, *, key: str = "--out") -> list[str]:
 
 
 def write_compare_folder(comparisons: Sequence[Comparison], directory: str | Path, *,
-                         lang: str | None = None) -> Path:
+                         lang: str | None = None, calibration_miss_accepted: bool = False) -> Path:
     """Write each comparison into ``directory/<scenario>/`` (:func:`write_comparisons`, atomically),
     then rebuild the folder's combined tables from every part present (:func:`combine_parts`), all
     under the folder's lock.  The parts of other scenarios are left as they are.
@@ -244,7 +246,8 @@ def write_compare_folder(comparisons: Sequence[Comparison], directory: str | Pat
                 "or remove those first", key="--out")
         try:
             for c in comps:
-                write_comparisons([c], target / c.name, lang=lang)
+                write_comparisons([c], target / c.name, lang=lang,
+                                  calibration_miss_accepted=calibration_miss_accepted)
         except BaseException:
             if made and not any(target.iterdir()):
                 target.rmdir()  # a failed first write leaves no empty folder
