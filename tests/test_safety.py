@@ -65,6 +65,42 @@ def test_solve_with_force_replaces_a_file_atomically(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["plan.toml"]  # no temporary file left
 
 
+_KILLED_SOLVE = """
+import os, signal, sys
+import model.inputs.files as files
+from model.cli import main
+
+def killed(fd):  # the file is written but not yet renamed into place: die here
+    os.kill(os.getpid(), signal.SIGKILL)
+
+files.os.fsync = killed
+main(sys.argv[1:])
+"""
+
+
+def test_a_killed_solve_leaves_a_temporary_file_that_the_next_write_of_the_same_path_removes(tmp_path):
+    import fcntl
+
+    out = tmp_path / "plan.toml"
+    argv = [*SOLVE[:1], str(ROOT / SOLVE[1]), *SOLVE[2:], "--out", str(out)]
+    done = subprocess.run([sys.executable, "-c", _KILLED_SOLVE, *argv], cwd=ROOT, capture_output=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == -9, done.stderr
+    stale = [p.name for p in tmp_path.iterdir()]
+    assert len(stale) == 1 and stale[0].startswith(".plan.toml.tmp-") and not out.exists()
+    # a live writer's temporary of the same file (locked) and another file's are left alone
+    live = tmp_path / ".plan.toml.tmp-0123456789ab"
+    other = tmp_path / ".other.toml.tmp-0123456789ab"
+    other.write_text("not ours", encoding="utf-8")
+    with open(live, "w", encoding="utf-8") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert main([*argv[:-2], "--out", str(out)]) == 0  # the next write of the same path
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".other.toml.tmp-0123456789ab",
+                                                                      ".plan.toml.tmp-0123456789ab", "plan.toml"])
+    assert out.read_text(encoding="utf-8").startswith("# Solved scenario written by")
+    assert other.read_text(encoding="utf-8") == "not ours"
+
+
 # -- 2. plausible amounts; nothing non-finite --------------------------------------------------
 
 
