@@ -206,6 +206,7 @@ def test_cli_without_draws_writes_exactly_what_it_wrote_before(tmp_path):
     plain, ranged = tmp_path / "plain", tmp_path / "ranged"
     assert main(["compare", H2, "--quiet", "--out", str(plain)]) == 0
     assert main(["compare", H2, "--quiet", "--out", str(ranged), "--draws", "500", "--seed", "2"]) == 0
+    plain, ranged = plain / "h2_plan", ranged / "h2_plan"  # each scenario in its own folder
     names = {p.name for p in plain.iterdir()}
     assert {p.name for p in ranged.iterdir()} - names == {"fan_difference_h2_plan.png"}
     # the workbook has its write time inside; the briefing embeds the extra figure

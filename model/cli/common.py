@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from model.core.errors import UserError
 
 if TYPE_CHECKING:
+    from model.analysis.results import Results
     from model.core.parameters import ParameterSet
 
-__all__ = ["DEFAULT_RESULTS", "DEFAULT_SCENARIO", "params_from_args", "parse_assignment", "parse_draws", "parse_seed"]
+__all__ = ["DEFAULT_RESULTS", "DEFAULT_SCENARIO", "check_calibration", "params_from_args", "parse_assignment", "parse_draws", "parse_seed"]
 
 DEFAULT_SCENARIO = Path("scenarios/h2_plan.toml")
 DEFAULT_RESULTS = Path("results")
@@ -72,3 +73,24 @@ def parse_seed(text: str) -> int:
     if s is None or s < 0:
         raise UserError(f"expected a non-negative whole number, got {text!r}", key="--seed")
     return s
+
+
+def check_calibration(results: Results, *, accept: bool) -> None:
+    """Refuse a run whose calibration misses its H1 2020 targets, unless ``accept``.
+
+    Raises
+    ------
+    UserError
+        ``<file>: calibration: misses the H1 2020 targets ... with ... fixed; ...``.
+    """
+    cal = results.calibration
+    if cal.ok or accept:
+        return
+    miss = cal.fit[~cal.fit.within]
+    targets = ", ".join(f"{r.target}@{r.period} (off by {r.error:+.3g} {r.unit}, tolerance {r.tolerance:g})"
+                        for r in miss.itertuples())
+    p = results.params
+    fixed = ", ".join(f"{n} = {p[n]:g}" for n in sorted(p.fixed)) or "no parameter"
+    raise UserError(f"misses the H1 2020 targets {targets} with {fixed} fixed; change the fixed values "
+                    "or pass --accept-calibration-miss", file=results.scenario.path or results.name,
+                    key="calibration")
