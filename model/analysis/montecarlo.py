@@ -47,9 +47,9 @@ from model.core.parameters import ParameterSet
 from model.core.progress import progress_bar
 from model.core.simulate import simulate
 from model.fitting.calibration import recalibrate, solved_per_draw
-from model.inputs.scenario import MAX_DRAWS, Scenario, UncertaintyTable, load_scenario
+from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
 from model.inputs.thresholds import DEFAULT_THRESHOLDS, check_threshold
-from model.inputs.uncertainty_settings import Origins
+from model.inputs.uncertainty_settings import Origins, check_draws, check_seed
 
 __all__ = ["MAX_WORKERS", "check_workers", "difference_fan", "paired_draws", "simulate_draws"]
 
@@ -62,11 +62,10 @@ MIN_ACCEPTANCE = 0.02
 def _settings(scenario: Scenario, **overrides: Any) -> UncertaintyTable:
     base = scenario.uncertainty or UncertaintyTable()
     changes = {k: v for k, v in overrides.items() if v is not None}
-    if "draws" in changes and not (isinstance(changes["draws"], int) and 0 < changes["draws"] <= MAX_DRAWS):
-        raise UserError(f"expected a whole number of draws from 1 to {MAX_DRAWS}, got {changes['draws']!r}",
-                        key="draws")
-    if "seed" in changes and not (isinstance(changes["seed"], int) and changes["seed"] >= 0):
-        raise UserError(f"expected a non-negative whole number, got {changes['seed']!r}", key="seed")
+    if "draws" in changes:
+        changes["draws"] = check_draws(changes["draws"])
+    if "seed" in changes:
+        changes["seed"] = check_seed(changes["seed"])
     if "scale" in changes and not (np.isfinite(changes["scale"]) and 0 <= changes["scale"] <= 10):
         raise UserError(f"expected a number from 0 to 10, got {changes['scale']!r}", key="scale")
     if "thresholds" in changes:
