@@ -161,7 +161,7 @@ def cmd_params(args: argparse.Namespace) -> int:
         import pandas as pd
 
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-            print(frame[["value", "unit", "lower", "upper", "prior", "role", "source"]].to_string())
+            print(frame[["value", "unit", "lower", "upper", "bounds_reason", "prior", "role", "source"]].to_string())
     return 0
 
 
@@ -169,8 +169,9 @@ def params_markdown(params: ParameterSet) -> str:
     """The registry as the markdown table of ``docs/parameters.md``."""
     from model.present.tables import md_table
 
-    frame = params.to_frame()[["value", "unit", "lower", "upper", "prior", "role", "block", "source"]]
-    frame["source"] = frame.source.str.replace("|", "/", regex=False)
+    frame = params.to_frame()[["value", "unit", "lower", "upper", "bounds_reason", "prior", "role", "block", "source"]]
+    for col in ("bounds_reason", "source"):
+        frame[col] = frame[col].str.replace("|", "/", regex=False)
     return md_table(frame, digits=4)
 
 
