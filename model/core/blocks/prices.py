@@ -30,7 +30,7 @@ def parameters(zhejiang_h1: float) -> tuple[Parameter, ...]:
             "(the 2019 level predates the census revision that raised levels), so it leans high",
             description="GDP deflator inflation in 2020 H1, year on year", block="prices",
             prior=Prior("normal", zj, 1.0, "Zhejiang H1 2020; sd: assumption"), calibrated=True, per_draw=True,
-            bounds_reason="assumption: -5 to 10% a year, beyond China's annual GDP deflator in every year since 2000 (about -1 to 8%); the calibration searches within them",
+            bounds_reason="assumption: -5 to 10% a year, a range wide enough for any deflator a mid-2020 forecaster considered for a Chinese city, which excludes only deflation or inflation of a scale not seen in the data; the calibration searches within them",
         ),
         Parameter(
             "deflator_long_run", 1.0, "%", (-3.0, 6.0),
