@@ -158,10 +158,13 @@ def cli_out(tmp_path_factory) -> Path:
 @pytest.mark.slow  # end-to-end CLI: the whole pipeline and its files
 def test_compare_cli_by_default_compares_every_scenario_with_the_baseline(cli_out):
     names = {p.name for p in cli_out.iterdir()}
-    assert {"comparison.csv", "contributions.csv", "cost_effectiveness.csv", "headline.csv", "report.md",
-            "overlay_growth.png", "waterfall_h2_plan.png"} <= names
-    cmp_ = pd.read_csv(cli_out / "comparison.csv", dtype={"period": str})
     expected = {p.stem for p in SHIPPED_SCENARIOS} - {"baseline"}
+    assert names == {"comparison.csv", "contributions.csv", "cost_effectiveness.csv", "headline.csv", "report.md",
+                     *expected}
+    assert {"comparison.csv", "contributions.csv", "cost_effectiveness.csv", "headline.csv", "report.md",
+            "overlay_growth.png", "waterfall_h2_plan.png", "comparison.xlsx",
+            "briefing.html"} <= {p.name for p in (cli_out / "h2_plan").iterdir()}
+    cmp_ = pd.read_csv(cli_out / "comparison.csv", dtype={"period": str})
     assert set(cmp_.scenario) == expected
     contrib = pd.read_csv(cli_out / "contributions.csv", dtype={"period": str})
     assert list(contrib.columns[:5]) == ["scenario", "period", "lever", "gdp_real_yoy_ytd_pp", "revenue_ytd"]
@@ -169,8 +172,82 @@ def test_compare_cli_by_default_compares_every_scenario_with_the_baseline(cli_ou
     m = contrib.groupby(["scenario", "period"]).revenue_ytd.sum()
     d = cmp_[cmp_.variable == "revenue_ytd"].set_index(["scenario", "period"]).difference
     assert np.allclose(m.reindex(d.index), d, atol=1e-5)
-    report = (cli_out / "report.md").read_text(encoding="utf-8")
+    report = (cli_out / "h2_plan" / "report.md").read_text(encoding="utf-8")
     assert "## `h2_plan` against `baseline`" in report and "![waterfall_h2_plan.png]" in report
+    index = (cli_out / "report.md").read_text(encoding="utf-8")
+    assert index.startswith("# Scenarios against `baseline`")
+    baseline_2020 = model.run("scenarios/baseline.toml").annual.loc[2020, "gdp_real_yoy"]
+    assert "[h2_plan/report.md](h2_plan/report.md)" in index
+    assert f"| real GDP growth | 2020 | % | {baseline_2020:.2f} |" in index
+    # the combined tables are the parts stacked, cell for cell
+    for name in ("comparison.csv", "contributions.csv", "cost_effectiveness.csv"):
+        parts = [(cli_out / n / name).read_text(encoding="utf-8-sig").splitlines() for n in sorted(expected)]
+        assert (cli_out / name).read_text(encoding="utf-8-sig").splitlines() == [
+            parts[0][0], *(line for part in parts for line in part[1:])]
+    head = pd.read_csv(cli_out / "headline.csv")
+    assert list(head.columns[:4]) == ["indicator", "year", "unit", "baseline"]
+    for n in expected:
+        one = pd.read_csv(cli_out / n / "headline.csv")
+        pd.testing.assert_frame_equal(head[list(one.columns)], one)
+
+
+def _fast_figures(monkeypatch):
+    monkeypatch.setattr(model.present.briefing, "figures", lambda comps, directory, **kw: [])
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow  # three compares end to end
+def test_compare_of_one_scenario_leaves_the_others_files_whole_and_unchanged(tmp_path, monkeypatch):
+    _fast_figures(monkeypatch)
+    out = tmp_path / "compare"
+    assert main(["compare", "scenarios/h2_plan.toml", "--quiet", "--out", str(out)]) == 0
+    a = _snapshot(out / "h2_plan")
+    assert {"comparison.csv", "headline.csv", "report.md", "comparison.xlsx", "briefing.html"} <= set(a)
+    assert main(["compare", "scenarios/second_wave.toml", "--quiet", "--out", str(out)]) == 0
+    assert _snapshot(out / "h2_plan") == a  # the same bytes, not even rewritten
+    assert sorted(p.name for p in out.iterdir() if p.is_dir()) == ["h2_plan", "second_wave"]
+    combined = pd.read_csv(out / "comparison.csv")
+    assert list(dict.fromkeys(combined.scenario)) == ["h2_plan", "second_wave"]
+    assert list(pd.read_csv(out / "headline.csv").columns) == [
+        "indicator", "year", "unit", "baseline", "h2_plan", "h2_plan - baseline", "second_wave",
+        "second_wave - baseline"]
+    # comparing the first again replaces only its own folder; the second stays as it was
+    b = _snapshot(out / "second_wave")
+    assert main(["compare", "scenarios/h2_plan.toml", "--quiet", "--out", str(out), "--set",
+                 "tax_buoyancy=1.2"]) == 0
+    assert _snapshot(out / "second_wave") == b
+    assert _snapshot(out / "h2_plan")["comparison.csv"] != a["comparison.csv"]
+    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no lock or temporary left
+
+
+def test_compare_refuses_a_folder_of_comparisons_against_another_baseline(tmp_path, monkeypatch, capsys):
+    _fast_figures(monkeypatch)
+    out = tmp_path / "compare"
+    assert main(["compare", "scenarios/second_wave.toml", "--quiet", "--out", str(out)]) == 0
+    before = _snapshot(out)
+    argv = ["compare", "scenarios/export_slump.toml", "--baseline", "scenarios/h2_plan.toml", "--quiet", "--out",
+            str(out)]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        f"error: --out: {out} holds comparisons against another baseline (second_wave against 'baseline'), "
+        "not 'h2_plan'; write into another --out folder or remove those first\n")
+    assert _snapshot(out) == before
+
+
+def test_compare_into_a_folder_of_the_old_layout_removes_its_stale_top_level_files(tmp_path, monkeypatch):
+    _fast_figures(monkeypatch)
+    out = tmp_path / "compare"
+    out.mkdir()
+    for name in ("overlay_growth.png", "waterfall_h2_plan.png", "briefing.html", "comparison.xlsx", "notes.txt"):
+        (out / name).write_text("old", encoding="utf-8")
+    assert main(["compare", "scenarios/h2_plan.toml", "--quiet", "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "comparison.csv", "contributions.csv", "cost_effectiveness.csv", "h2_plan", "headline.csv", "notes.txt",
+        "report.md"]
 
 
 def test_compare_cli_writes_nothing_when_it_fails(tmp_path, monkeypatch):

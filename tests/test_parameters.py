@@ -96,3 +96,29 @@ def test_the_registry_built_afresh_from_the_data_is_the_documented_one():
     assert fresh.per_draw == ("shock_digital_depth", "shock_digital_decay", "shock_rest_depth", "deflator_h1",
                               "revenue_h1_residual")
     assert all(p.description for p in fresh)
+
+
+def test_every_parameter_states_why_its_bounds_are_what_they_are(capsys):
+    # issue 12, item 2: the reason is in the registry and in `params` (csv, markdown, table)
+    import csv
+    import io
+
+    from model.cli.app import main
+    from model.core.parameters import Parameter
+    from model.inputs.registry import default_params
+
+    params = default_params()
+    assert all(p.bounds_reason.strip() for p in params.registry)
+    with pytest.raises(TypeError):  # required: no default
+        Parameter("x", 0.5, "share", (0.0, 1.0), source="s", description="d", block="b")  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="bounds need a reason"):
+        Parameter("x", 0.5, "share", (0.0, 1.0), source="s", description="d", block="b", bounds_reason=" ")
+
+    assert main(["params", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [r["name"] for r in rows] == list(params.registry.names)
+    assert all(r["bounds_reason"] == params.registry[r["name"]].bounds_reason for r in rows)
+    assert main(["params", "--format", "markdown"]) == 0
+    assert "| bounds_reason |" in capsys.readouterr().out.splitlines()[0]
+    assert main(["params"]) == 0
+    assert "bounds_reason" in capsys.readouterr().out

@@ -65,6 +65,42 @@ def test_solve_with_force_replaces_a_file_atomically(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["plan.toml"]  # no temporary file left
 
 
+_KILLED_SOLVE = """
+import os, signal, sys
+import model.inputs.files as files
+from model.cli import main
+
+def killed(fd):  # the file is written but not yet renamed into place: die here
+    os.kill(os.getpid(), signal.SIGKILL)
+
+files.os.fsync = killed
+main(sys.argv[1:])
+"""
+
+
+def test_a_killed_solve_leaves_a_temporary_file_that_the_next_write_of_the_same_path_removes(tmp_path):
+    import fcntl
+
+    out = tmp_path / "plan.toml"
+    argv = [*SOLVE[:1], str(ROOT / SOLVE[1]), *SOLVE[2:], "--out", str(out)]
+    done = subprocess.run([sys.executable, "-c", _KILLED_SOLVE, *argv], cwd=ROOT, capture_output=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == -9, done.stderr
+    stale = [p.name for p in tmp_path.iterdir()]
+    assert len(stale) == 1 and stale[0].startswith(".plan.toml.tmp-") and not out.exists()
+    # a live writer's temporary of the same file (locked) and another file's are left alone
+    live = tmp_path / ".plan.toml.tmp-0123456789ab"
+    other = tmp_path / ".other.toml.tmp-0123456789ab"
+    other.write_text("not ours", encoding="utf-8")
+    with open(live, "w", encoding="utf-8") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        assert main([*argv[:-2], "--out", str(out)]) == 0  # the next write of the same path
+        assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".other.toml.tmp-0123456789ab",
+                                                                      ".plan.toml.tmp-0123456789ab", "plan.toml"])
+    assert out.read_text(encoding="utf-8").startswith("# Solved scenario written by")
+    assert other.read_text(encoding="utf-8") == "not ours"
+
+
 # -- 2. plausible amounts; nothing non-finite --------------------------------------------------
 
 
@@ -133,6 +169,30 @@ def test_an_accepted_calibration_miss_is_written_and_stated(tmp_path):
     report = (tmp_path / "out" / "miss" / "report.md").read_text(encoding="utf-8")
     assert ("**The calibration misses some H1 2020 targets; the run was accepted anyway "
             "(`--accept-calibration-miss`).**") in report
+
+
+def test_a_missed_calibration_is_an_error_in_compare_too(tmp_path, capsys):
+    path = tmp_path / "miss.toml"
+    path.write_text(MISS, encoding="utf-8")
+    assert main(["compare", str(path), "--out", str(tmp_path / "out")]) == 2
+    assert _one_line(capsys) == f"error: {path}: {MISSED}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["miss.toml"]  # nothing written
+
+
+def test_an_accepted_calibration_miss_in_compare_is_stated(tmp_path, monkeypatch):
+    import model.present.briefing
+
+    monkeypatch.setattr(model.present.briefing, "figures", lambda comps, directory, **kw: [])
+    path = tmp_path / "miss.toml"
+    path.write_text(MISS, encoding="utf-8")
+    argv = ["compare", str(path), "--quiet", "--accept-calibration-miss", "--out", str(tmp_path / "out")]
+    assert main(argv) == 0
+    report = (tmp_path / "out" / "miss" / "report.md").read_text(encoding="utf-8")
+    assert ("**The calibration of `miss` misses some H1 2020 targets; the comparison was accepted anyway "
+            "(`--accept-calibration-miss`).**") in report
+    plain = ["compare", "scenarios/h2_plan.toml", "--quiet", "--accept-calibration-miss", "--out", str(tmp_path / "b")]
+    assert main(plain) == 0  # nothing missed: nothing to state
+    assert "accept-calibration-miss" not in (tmp_path / "b" / "h2_plan" / "report.md").read_text(encoding="utf-8")
 
 
 # -- 4. OS errors a user can cause --------------------------------------------------------------
@@ -252,6 +312,18 @@ def test_set_and_the_command_are_recorded_in_summary_and_report(tmp_path):
     report = (tmp_path / "h2_plan" / "report.md").read_text(encoding="utf-8")
     assert "Parameters set besides the scenario file: `projects_multiplier = 1.4`." in report
     assert f"Made by `python -m model {' '.join(argv)}`." in report
+
+
+def test_as_of_is_recorded_in_summary_and_report(tmp_path):
+    argv = ["run", "--quiet", "--as-of", "2020Q2", "--no-figures", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    made_by = json.loads((tmp_path / "h2_plan" / "summary.json").read_text(encoding="utf-8"))["inputs"]
+    assert made_by["as_of"] == "2020Q2" and made_by["options"]["--as-of"] == "2020Q2"
+    report = (tmp_path / "h2_plan" / "report.md").read_text(encoding="utf-8")
+    assert "Data: the release round as of 2020Q2 (`--as-of`)." in report
+    assert main(["run", "--quiet", "--no-figures", "--out", str(tmp_path / "b")]) == 0  # the default, recorded too
+    made_by = json.loads((tmp_path / "b" / "h2_plan" / "summary.json").read_text(encoding="utf-8"))["inputs"]
+    assert made_by["as_of"] == "2020Q2" and made_by["options"]["--as-of"] == "2020Q2"
 
 
 @pytest.mark.slow

@@ -47,9 +47,9 @@ from model.core.parameters import ParameterSet
 from model.core.progress import progress_bar
 from model.core.simulate import simulate
 from model.fitting.calibration import recalibrate, solved_per_draw
-from model.inputs.scenario import MAX_DRAWS, Scenario, UncertaintyTable, load_scenario
+from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
 from model.inputs.thresholds import DEFAULT_THRESHOLDS, check_threshold
-from model.inputs.uncertainty_settings import Origins
+from model.inputs.uncertainty_settings import Origins, check_draws, check_seed
 
 __all__ = ["MAX_WORKERS", "check_workers", "difference_fan", "paired_draws", "simulate_draws"]
 
@@ -62,11 +62,10 @@ MIN_ACCEPTANCE = 0.02
 def _settings(scenario: Scenario, **overrides: Any) -> UncertaintyTable:
     base = scenario.uncertainty or UncertaintyTable()
     changes = {k: v for k, v in overrides.items() if v is not None}
-    if "draws" in changes and not (isinstance(changes["draws"], int) and 0 < changes["draws"] <= MAX_DRAWS):
-        raise UserError(f"expected a whole number of draws from 1 to {MAX_DRAWS}, got {changes['draws']!r}",
-                        key="draws")
-    if "seed" in changes and not (isinstance(changes["seed"], int) and changes["seed"] >= 0):
-        raise UserError(f"expected a non-negative whole number, got {changes['seed']!r}", key="seed")
+    if "draws" in changes:
+        changes["draws"] = check_draws(changes["draws"])
+    if "seed" in changes:
+        changes["seed"] = check_seed(changes["seed"])
     if "scale" in changes and not (np.isfinite(changes["scale"]) and 0 <= changes["scale"] <= 10):
         raise UserError(f"expected a number from 0 to 10, got {changes['scale']!r}", key="scale")
     if "thresholds" in changes:
@@ -209,12 +208,12 @@ def simulate_draws(
     point = run(scenario, params=params)
     origins = Origins.of(scenario, point.params, settings)
     theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name, workers, scheduler)
-    return _simulate(point, settings, theta, tried, drawn, innovations)
+    return _simulate(point, settings, theta, tried, drawn, innovations, progress)
 
 
 def _simulate(
     point: Results, settings: UncertaintyTable, theta: dict[str, np.ndarray], tried: int,
-    drawn: tuple[str, ...], innovations: np.ndarray | None,
+    drawn: tuple[str, ...], innovations: np.ndarray | None, progress: bool | None = None,
 ) -> Draws:
     scenario = point.scenario
     n = settings.draws
@@ -225,9 +224,46 @@ def _simulate(
     innovations = np.asarray(innovations, dtype=float)
     if innovations.shape != (n, span.n):
         raise ValueError(f"innovations must have shape {(n, span.n)}, got {innovations.shape}")
-    paths = simulate(theta, replace(inputs, noise=forecast_gap(point.params, settings, innovations, span)))
+    noise = forecast_gap(point.params, settings, innovations, span)
+    paths = _simulate_chunks(theta, replace(inputs, noise=noise), n, progress, scenario.name)
     solved = solved_per_draw(point.params) if drawn else ()
     return Draws(scenario, point, settings, theta, innovations, paths, span, tried, drawn, solved)
+
+
+def _simulate_chunks(theta: dict[str, np.ndarray], inputs: Any, n: int, progress: bool | None,
+                     name: str) -> dict[str, np.ndarray]:
+    """:func:`simulate` of ``n`` draws, in chunks of :data:`~model.analysis.sampling.CHUNK` draws
+    (one call for up to a chunk), advancing a progress bar (:func:`progress_bar`) a chunk at a time.
+
+    The model is row by row in the draws, so the chunks' paths put together are the paths of one
+    call; paths that do not vary by draw (``(1, T)``, e.g. a lever's injection) stay ``(1, T)``."""
+    parts = chunks(n)
+    if len(parts) == 1:
+        return simulate(theta, inputs)
+
+    def rows(x: np.ndarray | None, lo: int, hi: int) -> np.ndarray | None:
+        return x if x is None or x.shape[0] == 1 else x[lo:hi]
+
+    pieces: list[dict[str, np.ndarray]] = []
+    sizes = []
+    with progress_bar(n, f"{name}: paths", progress) as bar:
+        lo = 0
+        for _, m in parts:
+            hi = lo + m
+            sub = replace(inputs, noise=rows(inputs.noise, lo, hi),
+                          injections={k: rows(v, lo, hi) for k, v in inputs.injections.items()})
+            pieces.append(simulate({k: rows(v, lo, hi) for k, v in theta.items()}, sub))
+            sizes.append(m)
+            bar.update(m)
+            lo = hi
+    out = {}
+    for k in pieces[0]:
+        arrays = [p[k] for p in pieces]
+        if all(a.shape[0] == 1 for a in arrays) and max(sizes) > 1:
+            out[k] = arrays[0]  # the same in every draw
+        else:
+            out[k] = np.concatenate([np.broadcast_to(a, (m, *a.shape[1:])) for a, m in zip(arrays, sizes, strict=True)])
+    return out
 
 
 def paired_draws(
@@ -255,7 +291,7 @@ def paired_draws(
     point = run(base, params=params)
     if point.params == a.results.params:
         innov = draw_innovations(a.n, point.span, seed=a.settings.seed)  # the same shocks, cut to its span
-        b = _simulate(point, a.settings, a.theta, a.tried, a.drawn, innov)
+        b = _simulate(point, a.settings, a.theta, a.tried, a.drawn, innov, progress)
     else:
         b = simulate_draws(base, params=params, progress=progress)
     return a, b

@@ -52,7 +52,7 @@ from model.core.periods import parse_period
 from model.core.simulate import Inputs, simulate
 from model.fitting.calibration import recalibrate
 from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
-from model.inputs.uncertainty_settings import Origins, check_prior, priors
+from model.inputs.uncertainty_settings import Origins, check_prior, check_seed, priors
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -283,9 +283,7 @@ def sobol(
         scenario = load_scenario(scenario)
     check_samples(samples)
     settings = scenario.uncertainty or UncertaintyTable()
-    seed = settings.seed if seed is None else seed
-    if not (isinstance(seed, int) and seed >= 0):
-        raise UserError(f"expected a non-negative whole number, got {seed!r}", key="seed")
+    seed = settings.seed if seed is None else check_seed(seed)
     targets = []
     for text in outputs:
         try:

@@ -33,8 +33,9 @@ from model.analysis.montecarlo import simulate_draws
 from model.core.errors import UserError
 from model.core.levers import REGISTRY as LEVERS
 from model.inputs.registry import registry
-from model.inputs.scenario import MAX_DRAWS, Scenario
+from model.inputs.scenario import Scenario
 from model.inputs.thresholds import parse_threshold
+from model.inputs.uncertainty_settings import check_draws, check_seed
 
 __all__ = ["MAX_POINTS", "Grid", "load_grid", "sweep"]
 
@@ -100,10 +101,10 @@ def load_grid(path: str | Path) -> Grid:
     if not levers and not params:
         raise UserError("a sweep needs at least one list under [levers] or [parameters]", file=file)
     draws, seed = data.get("draws", 1_000), data.get("seed", 20200630)
-    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= MAX_DRAWS:
-        raise UserError(f"expected a whole number of draws from 1 to {MAX_DRAWS}, got {draws!r}", file=file, key="draws")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise UserError(f"expected a non-negative whole number, got {seed!r}", file=file, key="seed")
+    if isinstance(draws, str) or isinstance(seed, str):  # a TOML string is not a number
+        key = "draws" if isinstance(draws, str) else "seed"
+        raise UserError(f"expected a whole number, got {data[key]!r}", file=file, key=key)
+    draws, seed = check_draws(draws, file=file), check_seed(seed, file=file)
     outputs = data.get("outputs", list(Grid.outputs))
     if not isinstance(outputs, list) or not outputs or not all(isinstance(o, str) for o in outputs):
         raise UserError("expected a non-empty list of VARIABLE@PERIOD", file=file, key="outputs")

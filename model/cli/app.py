@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from model.cli.backtest import add_parser as add_backtest_parser
 from model.cli.backtest import cmd_backtest
-from model.cli.common import DEFAULT_RESULTS, DEFAULT_SCENARIO, params_from_args
+from model.cli.common import DEFAULT_RESULTS, DEFAULT_SCENARIO, check_calibration, params_from_args
 from model.cli.compare import add_parsers as add_compare_parsers
 from model.cli.compare import cmd_compare, cmd_solve
 from model.cli.uncertainty import (
@@ -28,7 +28,6 @@ from model.cli.uncertainty import (
 from model.core.errors import UserError
 
 if TYPE_CHECKING:
-    from model.analysis.results import Results
     from model.core.parameters import ParameterSet
 
 __all__ = ["main"]
@@ -59,33 +58,12 @@ def _scenario_paths(paths: Sequence[str]) -> list[Path]:
     return [Path(p) for p in paths] if paths else [shipped(DEFAULT_SCENARIO)]
 
 
-def check_calibration(results: Results, *, accept: bool) -> None:
-    """Refuse a run whose calibration misses its H1 2020 targets, unless ``accept``.
-
-    Raises
-    ------
-    UserError
-        ``<file>: calibration: misses the H1 2020 targets ... with ... fixed; ...``.
-    """
-    cal = results.calibration
-    if cal.ok or accept:
-        return
-    miss = cal.fit[~cal.fit.within]
-    targets = ", ".join(f"{r.target}@{r.period} (off by {r.error:+.3g} {r.unit}, tolerance {r.tolerance:g})"
-                        for r in miss.itertuples())
-    p = results.params
-    fixed = ", ".join(f"{n} = {p[n]:g}" for n in sorted(p.fixed)) or "no parameter"
-    raise UserError(f"misses the H1 2020 targets {targets} with {fixed} fixed; change the fixed values "
-                    "or pass --accept-calibration-miss", file=results.scenario.path or results.name,
-                    key="calibration")
-
-
 def command_line(args: argparse.Namespace) -> str:
     """The command as typed, for the record in ``summary.json`` and ``report.md``."""
     return " ".join(["python -m model", *(shlex.quote(a) for a in getattr(args, "argv", []))])
 
 
-def check_as_of(text: str) -> None:
+def check_as_of(text: str) -> str:
     """``--as-of`` of ``run`` and ``calibrate``: a release round in ``data/`` with Hangzhou's GDP release.
 
     The scenario model's calendar (base year 2019, COVID from 2020Q1) is fixed, so only the H1 2020
@@ -99,10 +77,11 @@ def check_as_of(text: str) -> None:
         raise UserError(f"the scenario model runs as of {CALENDAR.last_observed} only (base year "
                         f"{CALENDAR.base_year}, COVID from {CALENDAR.covid_start}); got {q}; "
                         "use `backtest --as-of` for earlier releases", key="--as-of")
+    return str(q)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    check_as_of(args.as_of)
+    as_of = check_as_of(args.as_of)
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
     from model.present.run_files import write_run
@@ -122,7 +101,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         "command": command_line(args),
         "options": {"--set": list(args.set or []), "--draws": args.draws, "--seed": args.seed,
                     "--threshold": list(args.threshold or []),
-                    "--accept-calibration-miss": args.accept_calibration_miss},
+                    "--accept-calibration-miss": args.accept_calibration_miss, "--as-of": args.as_of},
+        "as_of": as_of,
         "calibration_miss_accepted": args.accept_calibration_miss,
     }
     for r, d in zip(runs, fans, strict=True):
@@ -181,7 +161,7 @@ def cmd_params(args: argparse.Namespace) -> int:
         import pandas as pd
 
         with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-            print(frame[["value", "unit", "lower", "upper", "prior", "role", "source"]].to_string())
+            print(frame[["value", "unit", "lower", "upper", "bounds_reason", "prior", "role", "source"]].to_string())
     return 0
 
 
@@ -189,8 +169,9 @@ def params_markdown(params: ParameterSet) -> str:
     """The registry as the markdown table of ``docs/parameters.md``."""
     from model.present.tables import md_table
 
-    frame = params.to_frame()[["value", "unit", "lower", "upper", "prior", "role", "block", "source"]]
-    frame["source"] = frame.source.str.replace("|", "/", regex=False)
+    frame = params.to_frame()[["value", "unit", "lower", "upper", "bounds_reason", "prior", "role", "block", "source"]]
+    for col in ("bounds_reason", "source"):
+        frame[col] = frame[col].str.replace("|", "/", regex=False)
     return md_table(frame, digits=4)
 
 

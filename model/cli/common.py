@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 from model.core.errors import UserError
 
 if TYPE_CHECKING:
+    from model.analysis.results import Results
     from model.core.parameters import ParameterSet
 
-__all__ = ["DEFAULT_RESULTS", "DEFAULT_SCENARIO", "params_from_args", "parse_assignment", "parse_draws", "parse_seed"]
+__all__ = ["DEFAULT_RESULTS", "DEFAULT_SCENARIO", "check_calibration", "params_from_args", "parse_assignment", "parse_draws", "parse_seed"]
 
 DEFAULT_SCENARIO = Path("scenarios/h2_plan.toml")
 DEFAULT_RESULTS = Path("results")
@@ -41,34 +42,42 @@ def params_from_args(sets: Sequence[str] | None) -> ParameterSet:
     return default_params().updated(changes, origin="--set ") if changes else default_params()
 
 
-def _whole(text: str) -> int | None:
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        return None
-
-
 def parse_draws(text: str) -> int:
-    """``--draws N`` of ``run`` and ``compare``: a whole number from 1 to :data:`~model.inputs.scenario.MAX_DRAWS`.
+    """``--draws N`` of ``run`` and ``compare`` (:func:`~model.inputs.uncertainty_settings.check_draws`).
 
     An argparse ``type=``: it raises :class:`UserError`, which argparse lets through (it catches
     only ``ValueError``, ``TypeError`` and ``ArgumentTypeError``), so the message is this one-line
     ``--draws: ...`` and not argparse's ``invalid int value``.
     """
-    from model.inputs.scenario import MAX_DRAWS
+    from model.inputs.uncertainty_settings import check_draws
 
-    n = _whole(text)
-    if n is None or n <= 0:
-        raise UserError(f"expected a positive whole number of draws, got {text!r}", key="--draws")
-    if n > MAX_DRAWS:
-        raise UserError(f"expected at most {MAX_DRAWS} draws, got {n}", key="--draws")
-    return n
+    return check_draws(text, key="--draws")
 
 
 def parse_seed(text: str) -> int:
-    """``--seed S`` of ``run``, ``compare`` and ``sensitivity``: a whole number from 0 (an argparse
-    ``type=``, as :func:`parse_draws`)."""
-    s = _whole(text)
-    if s is None or s < 0:
-        raise UserError(f"expected a non-negative whole number, got {text!r}", key="--seed")
-    return s
+    """``--seed S`` of ``run``, ``compare`` and ``sensitivity``
+    (:func:`~model.inputs.uncertainty_settings.check_seed`; an argparse ``type=``, as :func:`parse_draws`)."""
+    from model.inputs.uncertainty_settings import check_seed
+
+    return check_seed(text, key="--seed")
+
+
+def check_calibration(results: Results, *, accept: bool) -> None:
+    """Refuse a run whose calibration misses its H1 2020 targets, unless ``accept``.
+
+    Raises
+    ------
+    UserError
+        ``<file>: calibration: misses the H1 2020 targets ... with ... fixed; ...``.
+    """
+    cal = results.calibration
+    if cal.ok or accept:
+        return
+    miss = cal.fit[~cal.fit.within]
+    targets = ", ".join(f"{r.target}@{r.period} (off by {r.error:+.3g} {r.unit}, tolerance {r.tolerance:g})"
+                        for r in miss.itertuples())
+    p = results.params
+    fixed = ", ".join(f"{n} = {p[n]:g}" for n in sorted(p.fixed)) or "no parameter"
+    raise UserError(f"misses the H1 2020 targets {targets} with {fixed} fixed; change the fixed values "
+                    "or pass --accept-calibration-miss", file=results.scenario.path or results.name,
+                    key="calibration")

@@ -1,9 +1,11 @@
 """The ``compare`` and ``solve`` sub-commands (registered in :mod:`model.cli`, imported lazily).
 
 ``python -m model compare [SCENARIO.toml ...] [--baseline FILE] [--out DIR] [--draws N [--seed S]]``
-    Every scenario against the baseline: ``comparison.csv``, ``contributions.csv``,
-    ``cost_effectiveness.csv``, ``headline.csv``, ``report.md`` and figures in ``DIR``
-    (default ``results/compare/``), written atomically.  With ``--draws``, Monte Carlo ranges of
+    Every scenario against the baseline, each in its own folder ``DIR/<scenario>/`` (tables,
+    ``report.md``, ``briefing.html``, ``comparison.xlsx``, figures; written atomically), and in
+    ``DIR`` (default ``results/compare/``) the combined ``comparison.csv``, ``contributions.csv``,
+    ``cost_effectiveness.csv``, ``headline.csv`` and an index ``report.md``, rebuilt from every
+    scenario folder present: comparing one scenario leaves the others' folders as they were.  With ``--draws``, Monte Carlo ranges of
     every difference and contribution (:func:`model.analysis.compare.compare`); only then: an
     ``[uncertainty]`` table in a scenario file does not by itself add ranges to a comparison.
 
@@ -22,7 +24,13 @@ import argparse
 import os
 from pathlib import Path
 
-from model.cli.common import params_from_args, parse_assignment, parse_draws, parse_seed
+from model.cli.common import (
+    check_calibration,
+    params_from_args,
+    parse_assignment,
+    parse_draws,
+    parse_seed,
+)
 from model.core.errors import UserError
 
 __all__ = ["DEFAULT_COMPARE_OUT", "DEFAULT_SCENARIO_DIR", "DEFAULT_SOLVED_DIR", "cmd_compare", "cmd_solve",
@@ -84,7 +92,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from model.analysis.results import run
     from model.inputs.data import shipped
     from model.inputs.scenario import load_scenario
-    from model.present.comparisons import write_comparisons
+    from model.present.comparisons import write_compare_folder
 
     draws, seed = args.draws, args.seed
     if seed is not None and draws is None:
@@ -104,11 +112,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if dup:
         raise UserError(f"two scenarios are named {dup[0]!r}; their rows would collide", key="name")
     params = params_from_args(args.set)
+    accept = args.accept_calibration_miss
     base = run(baseline, params=params)
+    runs = [run(s, params=params) for s in scenarios]
+    for r in (base, *runs):  # the rule of `run`: a missed calibration is an error unless accepted
+        check_calibration(r, accept=accept)
     progress = False if args.quiet else None
-    comps = [compare(run(s, params=params), base, params=params, draws=draws, seed=seed, progress=progress)
-             for s in scenarios]  # everything before writing
-    where = write_comparisons(comps, out, lang=args.lang)
+    comps = [compare(r, base, params=params, draws=draws, seed=seed, progress=progress)
+             for r in runs]  # everything before writing
+    where = write_compare_folder(comps, out, lang=args.lang, calibration_miss_accepted=accept)
     if not args.quiet:
         for c in comps:
             print(c.summary())
@@ -155,6 +167,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
                    "to H1 2020, both runs on the same draws (default: none)")
     p.add_argument("--seed", type=parse_seed, metavar="S",
                    help="seed of the draws (default: the scenario's [uncertainty] seed, else 20200630)")
+    p.add_argument("--accept-calibration-miss", action="store_true",
+                   help="compare even if a run's calibration misses its H1 2020 targets (the report says so)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
 
     p = sub.add_parser("solve", help="scale measures so that a scenario hits targets (goal seek)")

@@ -1,4 +1,4 @@
-"""The parameter classes: every parameter's name, value, unit, bounds, prior and source.
+"""The parameter classes: every parameter's name, value, unit, bounds (and why), prior and source.
 
 Blocks and levers declare their own :class:`Parameter` objects;
 :func:`model.inputs.registry.registry` collects them into one :class:`Registry`, and :class:`ParameterSet` holds a frozen set of values over it.  Changing a
@@ -155,6 +155,9 @@ class Parameter:
         Whether only whole numbers are meaningful (never drawn).
     block : str
         The model block or lever that uses it.
+    bounds_reason : str
+        Why ``bounds`` are what they are (a share, a decay below 1, a multiple of the prior sd, or
+        ``assumption: ...`` with what they exclude).  Required.
     """
 
     name: str
@@ -168,8 +171,11 @@ class Parameter:
     calibrated: bool = False
     per_draw: bool = False
     integer: bool = False
+    bounds_reason: str = field(kw_only=True)
 
     def __post_init__(self) -> None:
+        if not self.bounds_reason.strip():
+            raise ValueError(f"{self.name}: bounds need a reason (bounds_reason)")
         if self.per_draw and not self.calibrated:
             raise ValueError(f"{self.name}: only a calibrated parameter is solved per draw")
         if self.calibrated and self.prior is None:
@@ -362,6 +368,7 @@ class ParameterSet(Mapping[str, float]):
                     "unit": p.unit,
                     "lower": p.bounds[0],
                     "upper": p.bounds[1],
+                    "bounds_reason": p.bounds_reason,
                     "prior": p.prior.describe() if p.prior else "none (known)",
                     "role": _role(p, self.fixed),
                     "block": p.block,

@@ -10,14 +10,16 @@ permission.  :func:`read_limited` turns each into one :class:`~model.core.errors
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import re
 import stat
 import uuid
 from pathlib import Path
 
 from model.core.errors import UserError
 
-__all__ = ["MAX_SCENARIO_BYTES", "make_parent", "read_limited", "write_bytes_atomic", "write_text_atomic"]
+__all__ = ["MAX_SCENARIO_BYTES", "clean_stale_temporaries", "make_parent", "read_limited", "write_bytes_atomic", "write_text_atomic"]
 
 MAX_SCENARIO_BYTES = 1 << 20
 """Largest scenario file read, in bytes (1 MiB).
@@ -87,12 +89,50 @@ def make_parent(path: Path, *, key: str) -> None:
         raise UserError(f"cannot write {path}: {_why(exc)}", key=key) from None
 
 
+def clean_stale_temporaries(path: Path) -> list[Path]:
+    """Remove the ``.<name>.tmp-<id>`` files a killed writer of ``path`` left beside it; return them.
+
+    A writer holds an exclusive ``flock`` on its temporary file from the moment it makes it until
+    the file is renamed into place (:func:`write_bytes_atomic`), so a temporary whose lock can be
+    taken belongs to no live writer: the kernel released the lock when that writer died.  Only
+    regular files named like this writer's temporaries of ``path`` are touched, never another
+    file's.  Errors (an unreadable folder, a file gone meanwhile) are ignored: cleaning is a
+    courtesy, not part of the write.
+    """
+    path = Path(path)
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.tmp-[0-9a-f]{{12}}")
+    removed = []
+    try:
+        entries = [e for e in os.scandir(path.parent) if pattern.fullmatch(e.name)]
+    except OSError:
+        return removed
+    for entry in entries:
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            fd = os.open(entry.path, os.O_RDONLY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.stat(entry.path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:  # BlockingIOError: a live writer holds it
+            pass
+        finally:
+            os.close(fd)
+    return removed
+
+
 def write_bytes_atomic(path: Path, data: bytes, *, key: str = "--out", overwrite: bool = True) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
     The file gets mode ``0666 & ~umask``.  With ``overwrite=False`` an existing ``path`` is an
     error, checked atomically (the temporary file is hard-linked into place, which fails if
-    anything appeared there meanwhile).
+    anything appeared there meanwhile).  The temporary ``.<name>.tmp-<id>`` is locked (``flock``)
+    while it exists, and those a killed writer of the same ``path`` left behind are removed first
+    (:func:`clean_stale_temporaries`).
 
     Raises
     ------
@@ -106,13 +146,16 @@ def write_bytes_atomic(path: Path, data: bytes, *, key: str = "--out", overwrite
     if not overwrite and os.path.lexists(path):
         raise UserError(f"{path} exists; pass --force to replace it", key=key)
     make_parent(path, key=key)
+    clean_stale_temporaries(path)
     tmp = _tmp_name(path, "tmp")
+    fd = -1
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the umask applies
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        fcntl.flock(fd, fcntl.LOCK_EX)  # ours until renamed: not stale (see clean_stale_temporaries)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
         if overwrite:
             os.replace(tmp, path)
         else:
@@ -125,6 +168,8 @@ def write_bytes_atomic(path: Path, data: bytes, *, key: str = "--out", overwrite
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
+        if fd >= 0:
+            os.close(fd)
 
 
 def write_text_atomic(path: Path, text: str, *, key: str = "--out", overwrite: bool = True) -> None:

@@ -20,7 +20,8 @@ from model.core.parameters import ParameterSet, Prior
 from model.inputs.tables import Table
 from model.inputs.thresholds import check_threshold
 
-__all__ = ["MAX_DRAWS", "Origins", "PriorTable", "UncertaintyTable", "check_prior", "check_priors", "priors"]
+__all__ = ["MAX_DRAWS", "Origins", "PriorTable", "UncertaintyTable", "check_draws", "check_prior", "check_priors",
+           "check_seed", "priors"]
 
 
 class _ScenarioLike(Protocol):
@@ -48,6 +49,38 @@ class PriorTable(Table):
 
 MAX_DRAWS = 200_000
 """Most Monte Carlo draws a run may ask for (``[uncertainty] draws``, ``--draws``, the API)."""
+
+
+def _whole_number(value: object) -> int | None:
+    """``value`` as a whole number: an ``int`` (not a ``bool``), or the text of one (a command-line
+    option); ``None`` for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value)
+        except ValueError:
+            return None
+    return None
+
+
+def check_draws(value: object, *, key: str = "draws", file: str | None = None) -> int:
+    """The one rule for a number of draws (``--draws``, ``draws=`` in Python, a sweep table): a whole
+    number from 1 to :data:`MAX_DRAWS`; otherwise a one-line :class:`UserError` naming ``key``."""
+    n = _whole_number(value)
+    if n is None or not 1 <= n <= MAX_DRAWS:
+        raise UserError(f"expected a whole number of draws from 1 to {MAX_DRAWS}, got {value!r}", file=file, key=key)
+    return n
+
+
+def check_seed(value: object, *, key: str = "seed", file: str | None = None) -> int:
+    """The one rule for a seed (``--seed``, ``seed=``, a sweep table): a whole number from 0."""
+    s = _whole_number(value)
+    if s is None or s < 0:
+        raise UserError(f"expected a non-negative whole number, got {value!r}", file=file, key=key)
+    return s
 
 
 class UncertaintyTable(Table):

@@ -245,8 +245,10 @@ def _scenario_section(c: Comparison, figure_names: Sequence[str]) -> list[str]:
     return lines
 
 
-def report(comparisons: Sequence[Comparison], figure_names: Sequence[str] = ()) -> str:
-    """``report.md`` for one or more comparisons against the same baseline."""
+def report(comparisons: Sequence[Comparison], figure_names: Sequence[str] = (), *,
+           calibration_miss_accepted: bool = False) -> str:
+    """``report.md`` for one or more comparisons against the same baseline; with
+    ``calibration_miss_accepted``, a line naming the runs whose calibration misses its targets."""
     from model.core.version import __version__
 
     base = comparisons[0].baseline
@@ -264,6 +266,11 @@ def report(comparisons: Sequence[Comparison], figure_names: Sequence[str] = ()) 
         _headline_markdown(comparisons),
         "",
     ]
+    missed = list(dict.fromkeys(r.name for c in comparisons for r in (c.baseline, c.scenario)
+                                if not r.calibration.ok))
+    if calibration_miss_accepted and missed:
+        lines += ["**The calibration of " + ", ".join(f"`{n}`" for n in missed) + " misses some H1 2020 "
+                  "targets; the comparison was accepted anyway (`--accept-calibration-miss`).**", ""]
     notes = {c.ranges_note or "Monte Carlo draws" for c in comparisons if c.ranges is not None}
     if notes:
         lines += [

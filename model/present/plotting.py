@@ -236,5 +236,5 @@ def fan_chart(draws: Any, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | None
     end_of_data(ax, pos.get(str(CALENDAR.last_observed), 0) + 0.5, lang=lang)
     ax.set_title(title or header(variable, lang), fontsize=10)
     ax.set_ylabel(unit(variable, lang))
-    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=4, frameon=False)  # clear of the data
+    ax.legend(fontsize=6.5, loc="upper left", ncols=2, framealpha=0.9)  # the 2019 quarters leave this corner free
     return ax

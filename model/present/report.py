@@ -95,6 +95,8 @@ def inputs_section(inputs: Mapping[str, Any] | None, calibration_ok: bool) -> li
     set_ = inputs.get("parameters_set_by_caller") or {}
     lines.append("Parameters set besides the scenario file: "
                  + (", ".join(f"`{k} = {v:g}`" for k, v in set_.items()) if set_ else "none") + ".")
+    if inputs.get("as_of"):
+        lines.append(f"Data: the release round as of {inputs['as_of']} (`--as-of`).")
     if inputs.get("draws") is not None:
         lines.append(f"Monte Carlo: {inputs['draws']:,} draws, seed {inputs.get('seed')}.")
     if inputs.get("calibration_miss_accepted") and not calibration_ok:

@@ -61,6 +61,7 @@ def parameters(h1: float, q1q3: float) -> tuple[Parameter, ...]:
             prior=Prior("normal", round(h1, 4), 0.012, "2018 profile; sd: the spread of the years with an H1 "
                         "release, 0.448 in 2015 (4498.75 of 10053.58, biz.zgyww.cn 2015-07-22, REVIEW 3.2) "
                         "against 0.471 in 2018"),
+            bounds_reason="the range of the years with an H1 release (0.448 in 2015 to 0.471 in 2018) widened by four prior sds below and six above (0.40-0.55); the calibration searches within it",
         ),
         Parameter(
             "gdp_share_q1q3", round(q1q3, 4), "share", (0.65, 0.78),
@@ -68,24 +69,28 @@ def parameters(h1: float, q1q3: float) -> tuple[Parameter, ...]:
             description="Q1-Q3 share of the year's nominal GDP (2018 profile carried to 2019)",
             block="base_year",
             prior=Prior("normal", round(q1q3, 4), 0.005, "assumption: as gdp_share_h1"),
+            bounds_reason="assumption: 0.65-0.78 brackets the 2018 profile (0.7165) by more than ten prior sds; it excludes a Q4 below 22% or above 35% of the year",
         ),
         Parameter(
             "gdp_q1_share_of_h1", 0.47, "share", (0.40, 0.52),
             source="assumption: Q1 is the smaller half of H1 in Chinese cities (Spring Festival); not published",
             description="Q1 share of H1 nominal GDP",
             block="base_year", prior=Prior("normal", 0.47, 0.02),
+            bounds_reason="assumption: 0.40-0.52 excludes a Q1 more than 8% larger than Q2 (Spring Festival makes Q1 the smaller half) or below two thirds of it",
         ),
         Parameter(
             "revenue_q1_share_of_h1", 0.55, "share", (0.40, 0.70),
             source="assumption: Q1 collects the previous year's annual tax settlements; not published",
             description="Q1 share of H1 budget revenue",
             block="base_year", prior=Prior("normal", 0.55, 0.05),
+            bounds_reason="assumption: 0.40-0.70, three prior sds around 0.55; excludes a Q1 more than 2.3 times Q2 or below two thirds of it",
         ),
         Parameter(
             "revenue_q3_share_of_h2", 0.50, "share", (0.35, 0.65),
             source="assumption: not published",
             description="Q3 share of H2 budget revenue",
             block="base_year", prior=Prior("normal", 0.50, 0.05),
+            bounds_reason="assumption: 0.35-0.65, three prior sds around an even split of H2",
         ),
     )
 

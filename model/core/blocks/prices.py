@@ -30,6 +30,7 @@ def parameters(zhejiang_h1: float) -> tuple[Parameter, ...]:
             "(the 2019 level predates the census revision that raised levels), so it leans high",
             description="GDP deflator inflation in 2020 H1, year on year", block="prices",
             prior=Prior("normal", zj, 1.0, "Zhejiang H1 2020; sd: assumption"), calibrated=True, per_draw=True,
+            bounds_reason="assumption: -5 to 10% a year, a range wide enough for any deflator a mid-2020 forecaster considered for a Chinese city, which excludes only deflation or inflation of a scale not seen in the data; the calibration searches within them",
         ),
         Parameter(
             "deflator_long_run", 1.0, "%", (-3.0, 6.0),
@@ -37,12 +38,14 @@ def parameters(zhejiang_h1: float) -> tuple[Parameter, ...]:
             "pre-2020 rates",
             description="Deflator inflation the H2 path returns to", block="prices",
             prior=Prior("normal", 1.0, 1.0),
+            bounds_reason="assumption: -3 to 6% a year, four prior sds below and five above the centre (1%); excludes sustained deflation or high inflation",
         ),
         Parameter(
             "deflator_persistence", 0.5, "per quarter", (0.0, 0.95),
             source="assumption",
             description="Quarterly persistence of the H1 2020 deflator deviation", block="prices",
             prior=Prior("beta", 0.5, 0.15),
+            bounds_reason="persistence per quarter from 0 to 0.95, below 1 so the deviation fades",
         ),
     )
 

@@ -37,6 +37,7 @@ def parameters() -> tuple[Parameter, ...]:
             source="CRIC (30 July 2020): land sales in 100 cities +13.1% in H1 2020 (REVIEW 7)",
             description="Growth of housing and land transactions in 2020 H1, year on year",
             block="property", prior=Prior("normal", 13.1, 10.0, "CRIC 30 July 2020: +13.1%"),
+            bounds_reason="assumption: -60 to +100% a year; excludes a collapse of transactions by more than 60% or more than a doubling, beyond the swings of Hangzhou's housing market (H1 2015 sales +68.7%, REVIEW 7)",
         ),
         Parameter(
             "property_growth_h2", 13.1, "%", (-60.0, 100.0),
@@ -44,12 +45,14 @@ def parameters() -> tuple[Parameter, ...]:
             "are a scenario dimension)",
             description="Growth of housing and land transactions in 2020 H2, year on year",
             block="property", prior=Prior("normal", 13.1, 12.0),
+            bounds_reason="as property_growth_h1: -60 to +100% a year",
         ),
         Parameter(
             "property_growth_2021", 0.0, "%", (-60.0, 100.0),
             source="assumption: transactions hold their 2020 level (purchase restrictions cap volumes)",
             description="Growth of housing and land transactions in 2021, year on year",
             block="property", prior=Prior("normal", 0.0, 10.0),
+            bounds_reason="as property_growth_h1: -60 to +100% a year",
         ),
         Parameter(
             "property_va_elasticity", 0.05, "elasticity", (0.0, 0.5),
@@ -58,6 +61,7 @@ def parameters() -> tuple[Parameter, ...]:
             "credited for GDP +10.3% (REVIEW 7)",
             description="Elasticity of the rest's real output to transactions off H1's pace",
             block="property", prior=Prior("normal", 0.05, 0.03),
+            bounds_reason="0 (no effect) to 0.5, three times the sector's share of the rest's value added (about a sixth): at the bound the sector's value added would move three times as much as transactions",
         ),
     )
 

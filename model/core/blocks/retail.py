@@ -36,6 +36,7 @@ def parameters() -> tuple[Parameter, ...]:
             "about 11% more than nominal GDP: (1 - 0.11)^k = 0.89 gives k about 1; sd: assumption",
             description="Extra elasticity of retail sales to the output gap of the rest of the economy",
             block="retail", prior=Prior("normal", 1.0, 0.5, "Zhejiang 2020Q1 retail -14.7%, GDP -5.6%"),
+            bounds_reason="0 (retail falls no more than nominal GDP) to 4, six prior sds above the estimate of about 1",
         ),
     )
 

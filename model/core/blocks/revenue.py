@@ -65,6 +65,7 @@ def parameters() -> tuple[Parameter, ...]:
             "to 0.3 after Hangzhou's 0.84-1.43 in 2013-15 (facts file, REVIEW 3.5)",
             description="Elasticity of VAT and other taxes to current-price GDP", block="revenue",
             prior=Prior("normal", 1.0, 0.3, "IMF WP/17/4 about 1; Hangzhou 2013-15 0.84-1.43"),
+            bounds_reason="assumption: 0.2 to 2.5, well above the highest estimate in the sources (China 1994-2012 about 1.3, Hangzhou 2013-15 up to 1.43) and five prior sds above the centre (1); excludes taxes that hardly move with GDP",
         ),
         Parameter(
             "cit_buoyancy", 1.3, "elasticity", (0.2, 3.0),
@@ -72,6 +73,7 @@ def parameters() -> tuple[Parameter, ...]:
             "about 1.3 (Liu & Feng 2014): profits move more than value added",
             description="Elasticity of corporate income tax to its profit base", block="revenue",
             prior=Prior("normal", 1.3, 0.4, "REVIEW 3.5: 1.2 +- 0.4; Liu & Feng 2014: 1.3"),
+            bounds_reason="assumption: 0.2 to 3, four prior sds above the centre (1.3); profits can move much more than value added, but not without limit",
         ),
         Parameter(
             "cit_digital_weight", 0.4, "share", (0.0, 1.0),
@@ -79,6 +81,7 @@ def parameters() -> tuple[Parameter, ...]:
             "and 'more than 50%' of growth, interview) weigh more in CIT than in value added",
             description="Weight of the digital core in the corporate income tax base", block="revenue",
             prior=Prior("beta", 0.4, 0.15),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "pit_buoyancy", 1.1, "elasticity", (0.2, 3.0),
@@ -86,29 +89,34 @@ def parameters() -> tuple[Parameter, ...]:
             "a little above 1",
             description="Elasticity of personal income tax to current-price GDP (wages)", block="revenue",
             prior=Prior("normal", 1.1, 0.3),
+            bounds_reason="assumption: 0.2 to 3, six prior sds above the centre (1.1)",
         ),
         Parameter(
             "property_tax_elasticity", 1.0, "elasticity", (0.0, 2.5),
             source="assumption: deed tax and land VAT are levied on transaction values",
             description="Elasticity of property- and land-related taxes to transactions", block="revenue",
             prior=Prior("normal", 1.0, 0.25),
+            bounds_reason="0 (no effect) to 2.5, six prior sds above the centre (1, taxes levied on transaction values)",
         ),
         Parameter(
             "revenue_share_vat", 0.38, "share of tax", (0.1, 0.7),
             source=_SPLIT + "local VAT (50% since 2016) is the largest local tax in Chinese cities",
             description="VAT share of 2019 tax revenue", block="revenue", prior=Prior("normal", 0.38, 0.05),
+            bounds_reason="assumption: a share of tax, 0.1 to 0.7 (more than five prior sds around 0.38); excludes VAT being a minor tax or nearly all of it",
         ),
         Parameter(
             "revenue_share_cit", 0.18, "share of tax", (0.02, 0.5),
             source=_SPLIT + "local CIT (40%) with large platform and financial firms",
             description="Corporate income tax share of 2019 tax revenue", block="revenue",
             prior=Prior("normal", 0.18, 0.04),
+            bounds_reason="assumption: a share of tax, 0.02 to 0.5 (four prior sds below and eight above 0.18)",
         ),
         Parameter(
             "revenue_share_pit", 0.08, "share of tax", (0.01, 0.3),
             source=_SPLIT + "local PIT (40%) after the 2019 PIT reform",
             description="Personal income tax share of 2019 tax revenue", block="revenue",
             prior=Prior("normal", 0.08, 0.02),
+            bounds_reason="assumption: a share of tax, 0.01 to 0.3 (over three prior sds below and eleven above 0.08)",
         ),
         Parameter(
             "revenue_share_property", 0.26, "share of tax", (0.02, 0.5),
@@ -116,6 +124,7 @@ def parameters() -> tuple[Parameter, ...]:
             "city with a large housing market",
             description="Property- and land-related taxes' share of 2019 tax revenue", block="revenue",
             prior=Prior("normal", 0.26, 0.05),
+            bounds_reason="assumption: a share of tax, 0.02 to 0.5 (about five prior sds either side of 0.26)",
         ),
         Parameter(
             "vat_cut_base_effect", 0.15, "share", (0.0, 0.4),
@@ -124,12 +133,14 @@ def parameters() -> tuple[Parameter, ...]:
             "16 to 13% (-19%), 10 to 9% (-10%); part fell in April: centre 0.15 (assumption)",
             description="Share of 2019Q1 VAT (pre-cut rates) that every later first quarter lacks",
             block="revenue", prior=Prior("normal", 0.15, 0.05, "MoF 17 July 2020: -4 pp of H1 growth"),
+            bounds_reason="0 (no carry-over) to 0.4, twice the largest cut in the standard rate (16 to 13%, -19%) and five prior sds above the centre",
         ),
         Parameter(
             "nontax_elasticity", 1.0, "elasticity", (-1.0, 3.0),
             source="assumption: non-tax revenue (fees, fines, state-asset income) moves with GDP on average",
             description="Elasticity of non-tax revenue to current-price GDP", block="revenue",
             prior=Prior("normal", 1.0, 0.4),
+            bounds_reason="assumption: -1 to 3, five prior sds around the centre (1); non-tax revenue (fees, fines, asset sales) can move against GDP",
         ),
         Parameter(
             "revenue_h1_residual", 0.0, "% of 2019 revenue", (-40.0, 40.0),
@@ -139,12 +150,14 @@ def parameters() -> tuple[Parameter, ...]:
             "normal year, more in a shock year",
             description="Revenue residual in 2020 H1, percent of the same quarter's 2019 revenue",
             block="revenue", prior=Prior("normal", 0.0, 5.0), calibrated=True, per_draw=True,
+            bounds_reason="±40% of 2019 revenue: eight times the prior sd (5); the calibration searches within them",
         ),
         Parameter(
             "revenue_residual_persistence", 0.5, "per quarter", (0.0, 1.0),
             source="assumption",
             description="Quarterly persistence of the revenue residual after 2020 H1",
             block="revenue", prior=Prior("beta", 0.5, 0.2),
+            bounds_reason="persistence per quarter from 0 to 1 (1: the residual never fades)",
         ),
     )
 

@@ -74,6 +74,7 @@ def parameters(resid_sd: float, scale: tuple[float, float, str] | None = None) -
             "(digital core hit less than the rest)",
             description="Digital-core output lost in 2020Q1", block="shock",
             prior=Prior("normal", 8.0, 5.0), calibrated=True, per_draw=True,
+            bounds_reason="assumption: -20 (Q1 output 20% above trend) to 60 (more than half the output lost); wide so that the calibration, which searches within them, is not stopped by a bound",
         ),
         Parameter(
             "shock_digital_decay", 0.2, "per quarter", (-0.9, 0.99),
@@ -81,6 +82,7 @@ def parameters(resid_sd: float, scale: tuple[float, float, str] | None = None) -
             "Negative values mean a Q2 overshoot above trend",
             description="Quarterly decay of the digital core's transitory gap", block="shock",
             prior=Prior("normal", 0.2, 0.3), calibrated=True, per_draw=True,
+            bounds_reason="decay per quarter below 1 so the gap closes (0.99); down to -0.9 to allow the Q2 overshoot above trend that the calibration may need",
         ),
         Parameter(
             "shock_rest_depth", 12.0, "% of trend", (0.0, 60.0),
@@ -88,6 +90,7 @@ def parameters(resid_sd: float, scale: tuple[float, float, str] | None = None) -
             "(a Q1 gap of about 11-12% against 6-6.5% trend growth)",
             description="Rest-of-economy output lost in 2020Q1", block="shock",
             prior=Prior("normal", 12.0, 4.0, national), calibrated=True, per_draw=True,
+            bounds_reason="0 (no loss) to 60% of trend output, far beyond the national Q1 gap of about 12%; the calibration searches within them",
         ),
         Parameter(
             "shock_rest_decay", 0.15, "per quarter", (0.0, 0.95),
@@ -95,6 +98,7 @@ def parameters(resid_sd: float, scale: tuple[float, float, str] | None = None) -
             "part of which is the persistent share",
             description="Quarterly decay of the rest's transitory gap", block="shock",
             prior=Prior("beta", 0.15, 0.10, national),
+            bounds_reason="decay per quarter from 0 (gone next quarter) to 0.95, below 1 so the gap closes",
         ),
         Parameter(
             "shock_rest_persistent", 0.35, "share", (0.0, 1.0),
@@ -105,30 +109,35 @@ def parameters(resid_sd: float, scale: tuple[float, float, str] | None = None) -
             "1.5 +- 1% of trend). A scenario choice: override it in [parameters]",
             description="Persistent share of the rest's 2020 gap", block="shock",
             prior=Prior("beta", 0.35, 0.2, "top-down: national forecasts of mid-2020 and Hangzhou's H2 premium"),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "shock_digital_persistent", 0.02, "share", (0.0, 0.5),
             source="assumption: the digital core was back near trend growth by Q2 (interview: H1 +10.5%)",
             description="Persistent share of the digital core's 2020 gap", block="shock",
             prior=Prior("beta", 0.02, 0.02),
+            bounds_reason="a share, capped at 0.5: the digital core grew 10.5% in H1 2020 (interview), so most of its gap was not persistent",
         ),
         Parameter(
             "shock_persistent_decay", 0.95, "per quarter", (0.5, 1.0),
             source="assumption: a persistent loss halves in about three and a half years",
             description="Quarterly decay of the persistent parts of all gaps", block="shock",
             prior=Prior("beta", 0.95, 0.02),
+            bounds_reason="decay per quarter from 0.5 (a persistent loss halves within a quarter, no longer persistent) to 1 (never closes)",
         ),
         Parameter(
             "shock_ar", ar, "per quarter", (0.0, 0.95),
             source=ar_src,
             description="AR(1) coefficient of the forecast-uncertainty gap (its innovation sd follows from "
             "shock_annual_sd)", block="shock",
+            bounds_reason="an AR(1) coefficient per quarter: 0 to 0.95, below 1 so the process is stationary",
         ),
         Parameter(
             "shock_annual_sd", annual_sd, "pp of annual growth", (0.0, 10.0),
             source=sd_src,
             description="Standard deviation of annual real growth that the forecast-uncertainty gap adds",
             block="shock",
+            bounds_reason="assumption: 0 (no forecast uncertainty) to 10 pp, about ten times the estimated residual sd (0.99)",
         ),
     )
 

@@ -54,6 +54,7 @@ class ConsumptionEvents(Lever):
             "(crzb69.com/thought_leadership/info/1007/1967.htm)",
             description="Share of voucher money redeemed (and so paid by the budget)",
             block="consumption_events", prior=Prior("beta", 0.702, 0.05, "PKU Guanghua/Ant: 70.2%"),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "voucher_leverage", 3.5, "ratio", (1.0, 8.0),
@@ -62,6 +63,7 @@ class ConsumptionEvents(Lever):
             description="New spending per yuan of redeemed subsidy",
             block="consumption_events",
             prior=Prior("normal", 3.5, 0.8, "Hangzhou estimates 3.4-5.8 (Liu et al. 2021); 3 (Xing et al. 2023)"),
+            bounds_reason="at least 1 (every redeemed yuan is spent) to 8, above the highest Hangzhou estimate (5.8, Liu et al. 2021)",
         ),
         Parameter(
             "voucher_pull_forward", 0.2, "share", (0.0, 0.9),
@@ -69,18 +71,21 @@ class ConsumptionEvents(Lever):
             "forward from later months",
             description="Share of new spending taken from the following quarter",
             block="consumption_events", prior=Prior("beta", 0.2, 0.1),
+            bounds_reason="a share, capped at 0.9: if all new spending were pulled forward the vouchers would add nothing",
         ),
         Parameter(
             "consumption_va_share", 0.25, "share", (0.05, 0.8),
             source="assumption: trade and catering margins plus local production and induced rounds",
             description="Value added in the city per yuan of new retail spending",
             block="consumption_events", prior=Prior("beta", 0.25, 0.07),
+            bounds_reason="assumption: 0.05 to 0.8; excludes retail spending that adds almost no value added in the city (at least the trade margin) or nearly all of its value",
         ),
         Parameter(
             "consumption_digital_share", 0.15, "share", (0.0, 1.0),
             source="assumption: vouchers were issued and redeemed through Alipay, part of the digital core",
             description="Share of the vouchers' value added that accrues to the digital-economy core",
             block="consumption_events", prior=Prior("beta", 0.15, 0.05),
+            bounds_reason="a share: 0 to 1",
         ),
     )
 

@@ -102,6 +102,7 @@ class MajorProjects(Lever):
             description="Output per 亿元 of additional government investment spending (province level)",
             block="major_projects",
             prior=Prior("normal", 0.8, 0.3, "IMF WP/17/273 range 0.75-1.4; county 0.6 (Guo, Liu & Ma 2016)"),
+            bounds_reason="a multiplier: 0 (no effect) to 3, over twice the largest provincial estimate (1.4, IMF WP/17/273) and about seven prior sds above the centre",
         ),
         Parameter(
             "projects_local_content", 0.7, "share", (0.0, 1.0),
@@ -109,6 +110,7 @@ class MajorProjects(Lever):
             "the multiplier estimates",
             description="Share of the provincial multiplier effect that stays in Hangzhou",
             block="major_projects", prior=Prior("beta", 0.7, 0.1),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "projects_additionality", 0.15, "share", (0.0, 1.0),
@@ -116,12 +118,14 @@ class MajorProjects(Lever):
             "2012-2019 trend already contains such programmes, and special bonds (national policy) fund them",
             description="Share of programme spending that is additional to the trend",
             block="major_projects", prior=Prior("beta", 0.15, 0.1, "REVIEW 3.4: 0.15 +- 0.1"),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "projects_lag_decay", 0.6, "per quarter", (0.0, 0.95),
             source="assumption: construction spending feeds value added over about a year",
             description="Geometric decay of project spending's effect on value added",
             block="major_projects", prior=Prior("beta", 0.6, 0.15),
+            bounds_reason="decay per quarter from 0 to 0.95, below 1 so the effect fades",
         ),
         Parameter(
             "projects_budget_share", 0.15, "share", (0.0, 1.0),
@@ -129,6 +133,7 @@ class MajorProjects(Lever):
             "finance most major projects",
             description="Share of additional project spending paid by the general public budget",
             block="major_projects", prior=Prior("beta", 0.15, 0.08),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "projects_digital_share", 0.2, "share", (0.0, 1.0),
@@ -136,6 +141,7 @@ class MajorProjects(Lever):
             "groups (interview)",
             description="Share of the projects' value added that accrues to the digital-economy core",
             block="major_projects", prior=Prior("beta", 0.2, 0.08),
+            bounds_reason="a share: 0 to 1",
         ),
     )
 

@@ -99,12 +99,14 @@ class TaxFeeRelief(Lever):
             source=_SPLIT + "social-insurance contributions were the largest national 2020 measure; range 0.25-0.55",
             description="Share of relief that is social-insurance and administrative fees",
             block="tax_fee_relief", prior=Prior("beta", 0.40, 0.08),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "relief_share_rent", 0.20, "share", (0.0, 1.0),
             source=_SPLIT + "rent waivers of state landlords and interest concessions of banks; range 0.1-0.3",
             description="Share of relief that is rent and interest concessions",
             block="tax_fee_relief", prior=Prior("beta", 0.20, 0.05),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "relief_deferral_share", 0.20, "share", (0.0, 1.0),
@@ -112,6 +114,7 @@ class TaxFeeRelief(Lever):
             "range 0.1-0.3. Tax exemptions are the rest (0.2)",
             description="Share of relief that is a deferral, paid back later",
             block="tax_fee_relief", prior=Prior("beta", 0.20, 0.06),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "relief_multiplier", 0.3, "ratio", (0.0, 1.5),
@@ -120,12 +123,14 @@ class TaxFeeRelief(Lever):
             description="Real value added per 亿元 of tax exemptions, summed over its lag",
             block="tax_fee_relief",
             prior=Prior("normal", 0.3, 0.15, "IMF WP/14/93 first-year revenue multipliers 0-1"),
+            bounds_reason="a multiplier: 0 (no effect) to 1.5, above the first-year range of 0-1 in IMF WP/14/93",
         ),
         Parameter(
             "relief_fee_multiplier", 0.25, "ratio", (0.0, 1.5),
             source="assumption after IMF WP/14/93: a cut in labour costs, partly saved by firms under stress",
             description="Real value added per 亿元 of fee relief, summed over its lag",
             block="tax_fee_relief", prior=Prior("normal", 0.25, 0.12),
+            bounds_reason="a multiplier: 0 (no effect) to 1.5, above the first-year range of 0-1 in IMF WP/14/93",
         ),
         Parameter(
             "relief_rent_multiplier", 0.1, "ratio", (0.0, 1.0),
@@ -133,18 +138,21 @@ class TaxFeeRelief(Lever):
             "near-zero net demand",
             description="Real value added per 亿元 of rent and interest relief, summed over its lag",
             block="tax_fee_relief", prior=Prior("normal", 0.1, 0.08),
+            bounds_reason="a multiplier: 0 (no effect) to 1, the top of the first-year range in IMF WP/14/93, for transfers that are near-zero net demand",
         ),
         Parameter(
             "relief_deferral_multiplier", 0.05, "ratio", (0.0, 1.0),
             source="assumption (REVIEW 3.4): a deferral is a short loan, repaid; liquidity, not income",
             description="Real value added per 亿元 of net deferral (granted less repaid), summed over its lag",
             block="tax_fee_relief", prior=Prior("normal", 0.05, 0.05),
+            bounds_reason="a multiplier: 0 (no effect) to 1, the top of the first-year range in IMF WP/14/93, for a short loan",
         ),
         Parameter(
             "relief_lag_decay", 0.5, "per quarter", (0.0, 0.95),
             source="assumption: half of the cash-flow effect in the quarter of relief",
             description="Geometric decay of the relief's effect on value added",
             block="tax_fee_relief", prior=Prior("beta", 0.5, 0.15),
+            bounds_reason="decay per quarter from 0 to 0.95, below 1 so the effect fades",
         ),
         Parameter(
             "relief_budget_share", 0.45, "share", (0.0, 1.0),
@@ -152,12 +160,14 @@ class TaxFeeRelief(Lever):
             "50% of VAT (2016 sharing rule) and 40% of income taxes, all of property taxes",
             description="Share of tax exemptions that lowers general public budget revenue",
             block="tax_fee_relief", prior=Prior("normal", 0.45, 0.15), calibrated=True,
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "relief_exempt_vat", 0.5, "share", (0.0, 1.0),
             source="assumption: small-taxpayer VAT (3% to 1%) was the main national exemption of 2020",
             description="Share of the exemptions' budget cost that falls on VAT",
             block="tax_fee_relief", prior=Prior("beta", 0.5, 0.1),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "relief_exempt_property", 0.6, "share", (0.0, 1.0),
@@ -165,6 +175,7 @@ class TaxFeeRelief(Lever):
             "(Zhejiang 2020); the rest of the non-VAT part falls on CIT",
             description="Share of the exemptions' non-VAT budget cost that falls on property-related taxes",
             block="tax_fee_relief", prior=Prior("beta", 0.6, 0.15),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "relief_fee_budget_share", 0.05, "share", (0.0, 1.0),
@@ -172,6 +183,7 @@ class TaxFeeRelief(Lever):
             "administrative fees (non-tax revenue) are a small part",
             description="Share of fee relief that lowers general public budget (non-tax) revenue",
             block="tax_fee_relief", prior=Prior("beta", 0.05, 0.03),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "relief_rent_budget_share", 0.02, "share", (0.0, 1.0),
@@ -179,6 +191,7 @@ class TaxFeeRelief(Lever):
             "(SOE and bank income); a little state-asset income is non-tax revenue",
             description="Share of rent and interest relief that lowers general public budget (non-tax) revenue",
             block="tax_fee_relief", prior=Prior("beta", 0.02, 0.015),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "relief_deferral_budget_share", 0.3, "share", (0.0, 1.0),
@@ -186,12 +199,14 @@ class TaxFeeRelief(Lever):
             "are social-insurance contributions (not GPBR)",
             description="Share of deferrals that lowers general public budget revenue until repaid",
             block="tax_fee_relief", prior=Prior("beta", 0.3, 0.1),
+            bounds_reason="a share: 0 to 1",
         ),
         Parameter(
             "relief_deferral_lag", 2, "quarters", (1, 8),
             source="assumption: 2020 deferrals ran at least about six months",
             description="Least number of quarters until deferred payments fall due",
             block="tax_fee_relief", integer=True,
+            bounds_reason="assumption: at least one quarter (a deferral of no quarter is none), at most 8 (two years)",
         ),
         Parameter(
             "relief_deferral_due", 4, "quarters after 2020Q1", (1, 12),
@@ -199,12 +214,14 @@ class TaxFeeRelief(Lever):
             "first filing period of 2021 (REVIEW 3.4): 2021Q1",
             description="Quarter (after 2020Q1) in which deferrals granted before it are repaid",
             block="tax_fee_relief", integer=True,
+            bounds_reason="assumption: 1 (2020Q2) to 12 quarters after 2020Q1 (three years); a due date after 7 puts the repayment beyond 2021Q4, the last quarter of the default horizon",
         ),
         Parameter(
             "relief_digital_share", 0.25, "share", (0.0, 1.0),
             source="assumption: pro rata to the digital core's share of GDP (1/4 in 2019, interview)",
             description="Share of the relief's value added that accrues to the digital-economy core",
             block="tax_fee_relief", prior=Prior("beta", 0.25, 0.05),
+            bounds_reason="a share: 0 to 1",
         ),
     )
 
