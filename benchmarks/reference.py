@@ -111,16 +111,17 @@ def reference_simulate(th: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str
         w_sc = 1.0 / np.maximum(w_tot, 1.0)
         w_ex = 1.0 - w_tot * w_sc
         granted = (th["relief_deferral_share"] * w_sc) * x
-        # deferrals granted in s are repaid in max(s + lag, covid_start + due): a 0/1 matrix product
+        # deferrals granted in s are repaid in max(s + lag, covid_start + due), added quarter by quarter
         lag = np.asarray(th["relief_deferral_lag"]).reshape(-1, 1).astype(int)
         due = np.asarray(th["relief_deferral_due"]).reshape(-1, 1).astype(int)
         qs = np.arange(t_n)
         when = np.maximum(qs[None, :] + lag, span.index(cal.covid_start) + due)
-        send = when[:, :, None] == qs[None, None, :]
-        if send.shape[0] == 1:
-            repaid = granted @ send[0].astype(float)
-        else:
-            repaid = np.einsum("rs,rst->rt", np.broadcast_to(granted, (send.shape[0], t_n)), send.astype(float))
+        r_n = max(granted.shape[0], when.shape[0])
+        when, g = np.broadcast_to(when, (r_n, t_n)), np.broadcast_to(granted, (r_n, t_n))
+        repaid = np.zeros((r_n, t_n))
+        row = np.broadcast_to(np.arange(r_n)[:, None], (r_n, t_n))
+        keep = when < t_n
+        np.add.at(repaid, (row[keep], when[keep]), g[keep])
         deferred = granted - repaid
         c_ex, c_fee, c_rent = w_ex * x, (th["relief_share_fees"] * w_sc) * x, (th["relief_share_rent"] * w_sc) * x
         impulse = (th["relief_multiplier"] * c_ex + th["relief_fee_multiplier"] * c_fee

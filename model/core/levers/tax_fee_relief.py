@@ -75,17 +75,22 @@ def repayment(
     """Deferrals ``x`` (``(m, T)``) repaid in quarter ``max(s + lag, covid_start + due)`` (covid_start:
     2020Q1, from ``calendar``), zero beyond the span.
 
-    ``lag`` and ``due`` are whole numbers of quarters, scalars or ``(n, 1)`` (one a row): one matrix
-    product with the 0/1 matrix that sends each quarter to its repayment quarter.
+    ``lag`` and ``due`` are whole numbers of quarters, scalars or ``(n, 1)`` (one a row).  Each
+    quarter's deferral is added to its repayment quarter with one ``bincount`` over all rows, so the
+    cost is linear in the horizon (no ``(n, T, T)`` 0/1 matrix); deferrals due in the same quarter
+    are summed in the order they were granted.
     """
     lag = np.asarray(lag).reshape(-1, 1).astype(int)
     due = np.asarray(due).reshape(-1, 1).astype(int)
-    s = np.arange(span.n)
+    t = span.n
+    s = np.arange(t)
     when = np.maximum(s[None, :] + lag, span.index(calendar.covid_start) + due)  # (r, T): repayment quarter of s
-    m = when[:, :, None] == s[None, None, :]  # (r, T, T): m[r, s, t]
-    if m.shape[0] == 1:
-        return x @ m[0].astype(float)
-    return np.einsum("rs,rst->rt", np.broadcast_to(x, (m.shape[0], span.n)), m.astype(float))
+    rows = max(x.shape[0], when.shape[0])
+    when = np.broadcast_to(when, (rows, t))
+    flat = np.arange(rows)[:, None] * t + when
+    inside = when < t  # repaid beyond the span: not in it
+    out = np.bincount(flat[inside], weights=np.broadcast_to(x, (rows, t))[inside], minlength=rows * t)
+    return out.reshape(rows, t)
 
 
 class TaxFeeRelief(Lever):
