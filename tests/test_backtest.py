@@ -15,6 +15,7 @@ from model.cli import main
 from model.inputs.releases import RELEASES_FILE, load_releases
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_cases_cover_17_national_years_and_the_hangzhou_years_the_data_allow() -> None:
     cases = build_cases(load_releases(as_of="2020Q2"), ("gdp_real_growth",))
     china = {c.year for c in cases if c.region == "china"}
@@ -25,6 +26,7 @@ def test_cases_cover_17_national_years_and_the_hangzhou_years_the_data_allow() -
     assert (h1_2019.ytd, h1_2019.outturn) == (6.9, 6.8)  # aimsen.com/information/85203; drc.hangzhou.gov.cn
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_outturns_are_first_releases_not_revisions() -> None:
     cases = build_cases(load_releases(as_of="2020Q2"), ("gdp_real_growth",))
     c2003 = next(c for c in cases if (c.region, c.year, c.stage) == ("china", 2003, "H1"))

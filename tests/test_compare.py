@@ -224,6 +224,7 @@ def test_compare_of_one_scenario_leaves_the_others_files_whole_and_unchanged(tmp
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no lock or temporary left
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_compare_refuses_a_folder_of_comparisons_against_another_baseline(tmp_path, monkeypatch, capsys):
     _fast_figures(monkeypatch)
     out = tmp_path / "compare"

@@ -27,6 +27,7 @@ def _laws(kind: str) -> list[tuple[float, ...]]:
     return out
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_truncnorm_matches_scipy_on_every_normal_prior() -> None:
     laws = _laws("normal")
     assert len(laws) > 20
@@ -50,6 +51,7 @@ def test_truncnorm_in_both_tails(a: float, b: float) -> None:
     assert ends[1] == b or ends[1] > 30
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_beta_matches_betaincinv_on_every_beta_prior() -> None:
     laws = _laws("beta")
     assert len(laws) > 20

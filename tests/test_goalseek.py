@@ -32,6 +32,7 @@ def test_one_target_one_instrument_hits_the_target(one):
     assert one.scenario.extends is None
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_the_solved_file_reproduces_the_target_when_run(one, tmp_path):
     path = one.save(tmp_path / "solved.toml")
     text = path.read_text(encoding="utf-8")

@@ -78,6 +78,7 @@ main(sys.argv[1:])
 """
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_a_killed_solve_leaves_a_temporary_file_that_the_next_write_of_the_same_path_removes(tmp_path):
     import fcntl
 
@@ -160,6 +161,7 @@ def test_a_missed_calibration_is_an_error_in_run(tmp_path, capsys):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_an_accepted_calibration_miss_is_written_and_stated(tmp_path):
     path = tmp_path / "miss.toml"
     path.write_text(MISS, encoding="utf-8")
@@ -179,6 +181,7 @@ def test_a_missed_calibration_is_an_error_in_compare_too(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["miss.toml"]  # nothing written
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_an_accepted_calibration_miss_in_compare_is_stated(tmp_path, monkeypatch):
     import model.present.briefing
 
@@ -299,6 +302,7 @@ def test_output_piped_into_a_closed_reader_exits_quietly(tmp_path):
 # -- 6. every input that changes the numbers is recorded ----------------------------------------
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_set_and_the_command_are_recorded_in_summary_and_report(tmp_path):
     argv = ["run", "--quiet", "--set", "projects_multiplier=1.4", "--out", str(tmp_path)]
     assert main(argv) == 0
@@ -314,6 +318,7 @@ def test_set_and_the_command_are_recorded_in_summary_and_report(tmp_path):
     assert f"Made by `python -m model {' '.join(argv)}`." in report
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_as_of_is_recorded_in_summary_and_report(tmp_path):
     argv = ["run", "--quiet", "--as-of", "2020Q2", "--no-figures", "--out", str(tmp_path)]
     assert main(argv) == 0
@@ -356,6 +361,7 @@ def test_solve_and_compare_report_the_same_fiscal_cost_for_the_same_thing():
 # -- 5. concurrent writers ------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_a_run_refused_by_another_writers_lock_is_one_line_and_keeps_the_old_result(tmp_path, capsys, monkeypatch):
     import model.present.output as output
 

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,6 +28,7 @@ def test_help_imports_no_heavy_library() -> None:
     assert not mods & {"scipy", "statsmodels", "matplotlib", "pandas", "SALib"}
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_run_without_figures_imports_neither_matplotlib_nor_statsmodels(tmp_path: Path) -> None:
     mods = _modules(f"from model.cli import main\nassert main(['run', '--quiet', '--no-figures', '--out', {str(tmp_path)!r}]) == 0")
     assert not mods & {"statsmodels", "matplotlib", "SALib"}
@@ -34,6 +37,7 @@ def test_run_without_figures_imports_neither_matplotlib_nor_statsmodels(tmp_path
     assert "## Figures" not in (tmp_path / "h2_plan" / "report.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_no_figures_changes_only_the_figures(tmp_path: Path) -> None:
     from model.cli import main
 

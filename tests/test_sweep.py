@@ -38,6 +38,7 @@ def test_sweep_writes_one_tidy_table(tmp_path: Path) -> None:
     assert m[(1.0, 0.6)] > m[(0.0, 0.6)] and m[(0.0, 1.2)] > m[(0.0, 0.6)]
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_sweep_byte_identical_across_workers_and_dask(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sampling, "CHUNK", 80)
     grid = _grid(tmp_path)

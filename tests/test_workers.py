@@ -51,6 +51,7 @@ def test_first_chunk_keeps_the_single_stream_numbers(small_chunks: int) -> None:
     assert np.array_equal(e[:small_chunks, start:], head[:, : span.n - start])
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_cli_run_files_byte_identical_across_workers(small_chunks: int, tmp_path: Path) -> None:
     for w in ("1", "2"):
         assert main(["run", "--quiet", "--no-figures", "--draws", "900", "--seed", "11", "--workers", w,
@@ -95,6 +96,7 @@ def test_dask_local_cluster_byte_identical_to_one_worker(small_chunks: int) -> N
     assert dask.fan().equals(one.fan())
 
 
+@pytest.mark.slow  # over ~0.8 s: out of the fast tier
 def test_unreachable_scheduler_one_line_exit_2_nothing_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("dask.distributed")
