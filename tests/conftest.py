@@ -25,6 +25,8 @@ def _shipped() -> list[Path]:
         out = subprocess.run(["git", "-C", str(ROOT), "ls-files", "scenarios/*.toml"], capture_output=True,
                              text=True, check=True).stdout.split()
     except (OSError, subprocess.CalledProcessError):  # not a git checkout: every file there
+        out = []
+    if not out:  # not a checkout, or an ignored copy inside one (mutmut's mutants/): every file there
         return sorted((ROOT / "scenarios").glob("*.toml"))
     return sorted(ROOT / p for p in out)
 
