@@ -43,7 +43,7 @@ from model.inputs.history import frozen_array, history_inputs
 from model.inputs.messages import one_line
 from model.inputs.registry import registry, total_trend
 from model.inputs.run_trend import ESTIMATOR_NAMES, TREND_ESTIMATOR, run_trend
-from model.inputs.tables import ShockTable, _Table
+from model.inputs.tables import ShockTable, Table
 from model.inputs.uncertainty_settings import MAX_DRAWS, PriorTable, UncertaintyTable
 
 if TYPE_CHECKING:
@@ -88,13 +88,13 @@ means anything.  Amounts above it (like ``total = 1e300``) are typing mistakes, 
 
 Levers = create_model(  # type: ignore[call-overload]
     "Levers",
-    __base__=_Table,
+    __base__=Table,
     **{name: (lever.config | None, None) for name, lever in LEVERS.items()},
 )
 """``[levers.<name>]`` tables, one optional field per registered lever type."""
 
 
-class Scenario(_Table):
+class Scenario(Table):
     """A validated scenario.  Build one with :func:`load_scenario` or directly in code.
 
     Changing a scenario returns a new one (:meth:`with_parameters`, :meth:`with_lever`,

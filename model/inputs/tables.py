@@ -21,8 +21,6 @@ class Table(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-_Table = Table
-
 
 class ShockTable(Table):
     """``[shocks.<name>]``: output lost against trend, from ``start``."""
