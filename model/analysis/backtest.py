@@ -4,7 +4,7 @@ For every region and year whose full-year first release is in ``data/releases.cs
 published by the backtest's as-of round), and for each intra-year release of that year (Q1, H1,
 Q1-Q3), the method is run with only what had been published by that release:
 
-1. **Trend.** An estimator (:mod:`model.fitting.trend_estimators`) on the full-year growth of the
+1. **Trend.** An estimator (:mod:`model.inputs.trend_estimators`) on the full-year growth of the
    years before, latest vintage published by then.  A year without a full-year figure gets a
    stand-in: its latest cumulative release plus the mean change from that stage to the full year
    in the years with both (all regions, earlier years), with the sd of that change as its own
@@ -33,15 +33,15 @@ import numpy as np
 import pandas as pd
 
 from model.core.lags import lag_matrix
-from model.fitting.trend_estimators import ESTIMATORS, TrendFit
 from model.inputs.regions import REGIONS
 from model.inputs.releases import STAGES, Releases
 from model.inputs.run_trend import anchor_for, trend_history, trend_of
+from model.inputs.trend_estimators import ESTIMATORS, TrendFit
 
 __all__ = ["METHODS", "VARIABLES", "Case", "benchmark_points", "build_cases", "cases_frame", "method_draws", "shape_draws", "trend_for"]
 
 METHODS = (*ESTIMATORS, "anchored")
-"""The method with each trend estimator (see :mod:`model.fitting.trend_estimators`)."""
+"""The method with each trend estimator (see :mod:`model.inputs.trend_estimators`)."""
 VARIABLES = {"gdp_real_growth": "gdp_real_growth_ytd", "revenue_growth": "revenue_growth_ytd"}
 """Backtest variable to the releases indicator it forecasts."""
 INTRA = ("Q1", "H1", "Q1-Q3")
