@@ -102,10 +102,11 @@ def parameters(resid_sd: float, scale: tuple[float, float, str] | None = None) -
         ),
         Parameter(
             "shock_rest_persistent", 0.35, "share", (0.0, 1.0),
-            source="top-down (model.analysis.topdown, data/topdown.csv): at 0.35 the baseline's H2 2020 "
+            source="top-down (model.analysis.topdown, data/topdown.csv): set so that the baseline's H2 2020 "
             "premium over China's H2 implied by the IMF, World Bank, Bloomberg, Nikkei and Reuters "
-            "forecasts of June-July 2020 (mean 4.1%) equals the premium's 2015-2019 mean (+1.44 pp, sd "
-            "1.40); sd 0.2 moves the premium by about 1 pp (REVIEW 3.3: 0.2 +- 0.1 or a gap prior of "
+            "forecasts of June-July 2020 (mean 4.1%) equalled the premium's 2015-2019 mean (+1.44 pp, sd "
+            "1.40) under the OLS trend; with the anchored trend it stays within a quarter sd of that mean "
+            "(tests/test_economics.py; report.md's top-down check); sd 0.2 moves the premium by about 1 pp (REVIEW 3.3: 0.2 +- 0.1 or a gap prior of "
             "1.5 +- 1% of trend). A scenario choice: override it in [parameters]",
             description="Persistent share of the rest's 2020 gap", block="shock",
             prior=Prior("beta", 0.35, 0.2, "top-down: national forecasts of mid-2020 and Hangzhou's H2 premium"),
@@ -137,7 +138,7 @@ def parameters(resid_sd: float, scale: tuple[float, float, str] | None = None) -
             source=sd_src,
             description="Standard deviation of annual real growth that the forecast-uncertainty gap adds",
             block="shock",
-            bounds_reason="assumption: 0 (no forecast uncertainty) to 10 pp, about ten times the estimated residual sd (0.99)",
+            bounds_reason="assumption: 0 (no forecast uncertainty) to 10 pp, about ten times the OLS trend residual sd (0.99) and seven times the backtest's scale (1.37)",
         ),
     )
 

@@ -54,19 +54,21 @@ def parameters(coef: Sequence[float], se: Sequence[float], nobs: int, total_sour
             "trend_growth_2020", round(a, 3), "%", (0.0, 15.0), source=total_src,
             description="Trend real GDP growth in 2020 (total, at 2019 sector weights)", block="trend",
             prior=Prior("normal", round(a, 3), round(se[0], 3), "standard error of the estimate"),
-            bounds_reason="assumption: 0 (no trend growth) to 15%, above Hangzhou's fastest year in the 2012-2019 data (10.2% in 2015); nine to ten standard errors either side of the estimate",
+            bounds_reason="assumption: 0 (no trend growth) to 15%, above Hangzhou's fastest year in the 2012-2019 data "
+            f"(10.2% in 2015); {a / se[0]:.0f} standard errors below and {(15 - a) / se[0]:.0f} above the estimate",
         ),
         Parameter(
             "trend_drift", round(b, 3), "pp per year", (-2.0, 1.0), source=total_src,
             description="Change in total trend growth per year", block="trend",
             prior=Prior("normal", round(b, 3), round(se[1], 3), "standard error of the estimate"),
-            bounds_reason="assumption: -2 to +1 pp a year, eleven standard errors below and eight above the estimate (-0.255); excludes trend growth falling by more than 2 pp a year or rising by more than 1 pp a year",
+            bounds_reason=f"assumption: -2 to +1 pp a year, {(b + 2) / se[1]:.0f} standard errors below and {(1 - b) / se[1]:.0f} "
+            f"above the estimate ({b:.3f}); excludes trend growth falling by more than 2 pp a year or rising by more than 1 pp a year",
         ),
         Parameter(
             "trend_growth_digital", round(c, 3), "%", (0.0, 30.0), source=src,
             description="Trend real growth of the digital-economy core", block="trend",
             prior=Prior("normal", round(c, 3), round(se[2], 3), "standard error of the estimate"),
-            bounds_reason="assumption: 0 to 30%, about twice the estimate (15.05%) and over twenty standard errors above it",
+            bounds_reason=f"assumption: 0 to 30%, {30 / c:.1f} times the estimate ({c:.2f}%) and {(30 - c) / se[2]:.0f} standard errors above it",
         ),
     )
 
