@@ -133,12 +133,13 @@ def compare_ranges() -> str:
             "the plan):\n\n" + "\n".join(rows))
 
 
-def _sign(lo: float, hi: float, what: str, verb: tuple[str, str]) -> str:
-    if lo > 0:
-        return f"{verb[0]} {what} in more than 95% of the draws"
-    if hi < 0:
-        return f"{verb[1]} {what} in more than 95% of the draws"
-    return f"can move {what} either way (its 90% range straddles zero)"
+def _sign(row) -> str:
+    """Whether a difference's 90% range lies above zero, below it, or straddles it."""
+    if row.difference_p05 > 0:
+        return "positive in more than 95% of the draws"
+    if row.difference_p95 < 0:
+        return "negative in more than 95% of the draws"
+    return "either sign (its 90% range straddles zero)"
 
 
 def compare_measure_ranges() -> str:
@@ -153,16 +154,12 @@ def compare_measure_ranges() -> str:
         g, r = rg.loc[(lever, "gdp_real_yoy")], rg.loc[(lever, "revenue")]
         rows.append(f"| {F.LEVER_NAMES[lever]} | {det.loc[lever, 'gdp_real_yoy_pp']:+.2f} ({g.p05:+.2f} to {g.p95:+.2f}) | "
                     f"{det.loc[lever, 'revenue']:+.1f} ({r.p05:+.1f} to {r.p95:+.1f}) |")
-    up = ("raises", "lowers")
     g20, r20, r21 = _diff(c, "gdp_real_yoy"), _diff(c, "revenue"), _diff(c, "revenue", "2021")
     g21 = _diff(c, "gdp_real_yoy", "2021")
-    w = F.cmp("second_wave", draws=F.CMP_DRAWS)
-    wr = _diff(w, "revenue")
-    text = (f"The plan {_sign(g20.difference_p05, g20.difference_p95, '2020 growth', up)}; its 2020 revenue effect "
-            f"{_sign(r20.difference_p05, r20.difference_p95, 'revenue', up)}, and in 2021 it "
-            f"{_sign(r21.difference_p05, r21.difference_p95, 'revenue', up)}; its 2021 growth difference "
-            f"{_sign(g21.difference_p05, g21.difference_p95, 'growth', up)}.  The second wave (with the plan) "
-            f"{_sign(wr.difference_p05, wr.difference_p95, '2020 revenue', up)}.")
+    wr = _diff(F.cmp("second_wave", draws=F.CMP_DRAWS), "revenue")
+    text = (f"The plan's difference from the baseline is, for 2020 growth, {_sign(g20)}; for 2020 revenue, "
+            f"{_sign(r20)}; for 2021 revenue, {_sign(r21)}; for 2021 growth, {_sign(g21)}.  The second wave's "
+            f"(with the plan) difference in 2020 revenue is {_sign(wr)}.")
     return ("Each measure's 2020 contribution to the plan (Shapley, in every draw; against the baseline):\n\n"
             + "\n".join(rows) + "\n\n" + text)
 
