@@ -11,7 +11,8 @@ Runs used, each computed once per invocation: the deterministic runs of the ship
 Monte Carlo of every shipped scenario with :data:`MC_DRAWS` draws, seed :data:`MC_SEED` (and
 ``h2_plan`` at ``scale = 2``); comparisons with :data:`CMP_DRAWS` draws, seed :data:`MC_SEED`;
 Sobol indices of ``h2_plan`` (:data:`SOBOL_SAMPLES` samples, seed :data:`MC_SEED`); the backtest
-as ``python -m model backtest`` runs it (as of 2020Q2, 2,000 draws, seed 2020).  About 25 s on 2 cores.
+as ``python -m model backtest`` runs it (as of 2020Q2, 2,000 draws, seed 2020).  10-30 s on the
+shared 2-core machine, depending on the load; the backtest is about a third of it.
 """
 
 from __future__ import annotations
