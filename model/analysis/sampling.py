@@ -21,7 +21,8 @@ from model.core.periods import Span, parse_period
 from model.inputs.estimates import trend_estimate
 from model.inputs.uncertainty_settings import Origins, UncertaintyTable, check_prior, priors
 
-__all__ = ["CHUNK", "SHOCK_START", "JointTrend", "chunks", "draw_innovations", "draw_parameters", "forecast_gap"]
+__all__ = ["CHUNK", "OWN_SHOCKS", "SHOCK_START", "JointTrend", "chunks", "draw_innovations", "draw_parameters",
+           "forecast_gap", "own_innovations", "own_noise"]
 
 CHUNK = 10_000
 """Draws a chunk: a Monte Carlo is drawn, re-calibrated and simulated in chunks of this many draws,
@@ -174,15 +175,21 @@ def _n_shock_quarters() -> int:
     return 4 * (CALENDAR.last_horizon.year - first.year) + CALENDAR.last_horizon.quarter - first.quarter + 1
 
 
-def draw_innovations(n: int, span: Span, *, seed: int) -> np.ndarray:
+OWN_SHOCKS = {"digital": "digital_shocks", "revenue": "revenue_shocks"}
+"""The forecast shocks of their own, by process (the ``prefix`` of
+:func:`model.core.blocks.shock.stochastic_gap`), and the label of each one's random stream."""
+
+
+def draw_innovations(n: int, span: Span, *, seed: int, label: str = "forecast_shocks") -> np.ndarray:
     """Standard-normal forecast-shock innovations ``(n, T)`` over ``span``, zero before 2020Q3.
 
     Drawn for every quarter from 2020Q3 to the last possible horizon and then cut to ``span``,
     so that scenarios with different horizons share their common quarters' shocks; in chunks of
-    :data:`CHUNK` draws, chunk ``i`` from its own stream (:func:`_stream`).
+    :data:`CHUNK` draws, chunk ``i`` from its own stream (:func:`_stream`).  ``label`` names the
+    stream: ``forecast_shocks`` (the common output gap) or one of :data:`OWN_SHOCKS`.
     """
     q = _n_shock_quarters()
-    e = np.concatenate([_stream(seed, "forecast_shocks", i).standard_normal((m, q)) for i, m in chunks(n)]
+    e = np.concatenate([_stream(seed, label, i).standard_normal((m, q)) for i, m in chunks(n)]
                        or [np.zeros((0, q))])
     start = span.index(SHOCK_START)
     out = np.zeros((n, span.n))
@@ -198,3 +205,24 @@ def forecast_gap(params: ParameterSet, settings: UncertaintyTable, innovations: 
     ``draw_shocks``)."""
     shock_theta = {k: np.full((1, 1), params[k]) for k in ("shock_annual_sd", "shock_ar")}
     return stochastic_gap(shock_theta, innovations, span, SHOCK_START, scale=settings.scale * settings.draw_shocks)
+
+
+def own_innovations(n: int, span: Span, *, seed: int) -> dict[str, np.ndarray]:
+    """Standard-normal innovations ``(n, T)`` of the digital core's and revenue's own forecast shocks,
+    each from its own stream (:data:`OWN_SHOCKS`), chunked as :func:`draw_innovations`, independent of
+    the common gap's and of each other."""
+    return {k: draw_innovations(n, span, seed=seed, label=label) for k, label in OWN_SHOCKS.items()}
+
+
+def own_noise(params: ParameterSet, settings: UncertaintyTable, innovations: Mapping[str, np.ndarray],
+              span: Span) -> dict[str, np.ndarray]:
+    """The digital core's own gap and revenue's own shock, percent, ``(n, T)`` each, as
+    :class:`model.core.simulate.Inputs` fields ``digital_noise`` and ``revenue_noise``: AR(1) from
+    2020Q3 (:func:`model.core.blocks.shock.stochastic_gap` with prefix ``digital_`` or ``revenue_``),
+    innovation sd times ``scale``, zero without ``draw_shocks``."""
+    out = {}
+    for k, e in innovations.items():
+        theta = {f"{k}_{p}": np.full((1, 1), params[f"{k}_{p}"]) for p in ("shock_annual_sd", "shock_ar")}
+        out[f"{k}_noise"] = stochastic_gap(theta, e, span, SHOCK_START, scale=settings.scale * settings.draw_shocks,
+                                           prefix=f"{k}_")
+    return out
