@@ -6,9 +6,10 @@ A draw is a set of parameter values and a path of forecast shocks:
   with a prior, except the ones solved per draw and whole numbers) is drawn from its prior,
   centred on its value in the run: calibrated, set in the scenario's ``[parameters]``, or the
   registry default.  The prior's sd and family come from the registry (each with its source), or
-  from ``[uncertainty.priors.<name>]``.  The three trend parameters estimated jointly
-  (:data:`model.core.blocks.trend.JOINT`) are drawn from their joint normal (the OLS correlation,
-  truncated to the bounds by rejection: :class:`JointTrend`).  ``scale`` multiplies every sd.
+  from ``[uncertainty.priors.<name>]``.  The three trend parameters
+  (:data:`model.core.blocks.trend.JOINT`) are drawn from their joint normal (the run's estimators'
+  correlation, :func:`model.analysis.sampling.trend_correlation`; truncated to the bounds by
+  rejection: :class:`JointTrend`).  ``scale`` multiplies every sd.
 * **Re-calibration.**  In every draw the ``per_draw`` parameters (shock depths, the digital
   core's decay, the H1 deflator, the H1 revenue residual) are solved again so that the draw
   reproduces the six H1 2020 targets (:func:`model.fitting.calibration.recalibrate`, batched Newton).
