@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from model.analysis.backtest import Case, build_cases, method_draws
@@ -140,3 +141,24 @@ def test_revenue_cases_size_their_own_shock_from_earlier_years_only() -> None:
     one, _ = method_draws(cases, "mean_recent", 300, sigma=2.0, ar=0.5)
     np.testing.assert_array_equal(both[1], one[1])
     assert not np.array_equal(both[0], one[0])
+
+
+def test_scorecard_tests_both_bands_with_the_exact_binomial() -> None:
+    """coverage90_binom_p and coverage50_binom_p are scipy's exact binomial p-values of the hits."""
+    from scipy import stats
+
+    from model.analysis.scoring import scorecard
+
+    rng = np.random.default_rng(4)
+    draws = rng.normal(0.0, 1.0, (12, 2000))
+    outturn = np.r_[np.zeros(6), np.full(4, 1.0), np.full(2, 3.0)]  # 10 in the 90% band, 6 in the 50% band
+    s = score_draws(draws, outturn)
+    rows = pd.concat([pd.DataFrame({"method": "m", "region": "china", "year": 2000 + np.arange(12), "as_of": "x",
+                                    "stage": "H1", "variable": "revenue_growth"}), s], axis=1)
+    card = scorecard(rows)
+    r = card[(card.region == "all") & (card.stage == "all")].iloc[0]
+    in90 = int(((s.p05 <= outturn) & (outturn <= s.p95)).sum())
+    in50 = int(((s.p25 <= outturn) & (outturn <= s.p75)).sum())
+    assert (in90, in50) == (10, 6)
+    assert r.coverage90_binom_p == pytest.approx(stats.binomtest(10, 12, 0.9).pvalue)
+    assert r.coverage50_binom_p == pytest.approx(stats.binomtest(6, 12, 0.5).pvalue)

@@ -146,3 +146,16 @@ def test_revenue_shock_estimate_matches_statsmodels_and_sees_no_later_year():
     assert early is not None and max(max(y) for y in early.years.values() if y) == 2013
     assert fit_revenue_shock(rel.as_of("2009Q2"), 2009) is None  # too few region-years
     assert default_params()["revenue_shock_annual_sd"] == round(fit.sd, 3)
+
+
+def test_summary_and_report_state_the_three_shocks():
+    from model.present.fans import _forecast_shock, report_section
+
+    d = simulate_draws(SCENARIO, draws=100, seed=3, progress=False, scale=2.0)
+    rev = _forecast_shock(d, "revenue_")
+    p = d.results.params
+    assert rev["annual_growth_sd"] == pytest.approx(2 * p["revenue_shock_annual_sd"])
+    assert rev["innovation_sd"] == pytest.approx(2 * float(shock.innovation_sd(p["revenue_shock_annual_sd"], 0.8)))
+    text = "\n".join(report_section(d))
+    assert "revenue's own multiplicative shock" in text and "digital core's own gap" in text
+    assert f"{2 * p['revenue_shock_annual_sd']:.3g} pp of annual revenue growth" in text
