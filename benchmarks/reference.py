@@ -80,6 +80,9 @@ def reference_simulate(th: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str
         gap_r = gap_r + inputs.noise
     gap_d /= 100.0
     gap_r /= 100.0
+    if inputs.digital_noise is not None:
+        gap_d = gap_d + inputs.digital_noise / 100.0
+        gap_r = gap_r - inputs.digital_noise / 100.0 * trend_d / trend_r
     # deflator
     kq = span.since(cal.last_observed)[None, :]
     hd, lr, psi = th["deflator_h1"], th["deflator_long_run"], th["deflator_persistence"]
@@ -173,9 +176,10 @@ def reference_simulate(th: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str
     def rel(v: np.ndarray) -> np.ndarray:
         return (v.reshape(v.shape[0], n_y, 4) / v[:, 4:8][:, None, :]).reshape(v.shape)
 
-    r_gdp = rel(gdp)
+    r_gdp_retail = rel(gdp)
+    r_gdp = np.maximum(r_gdp_retail, 0.01)  # revenue's bases at least 1% of 2019's
     cw = th["cit_digital_weight"]
-    r_prof = cw * rel(dig_nom) + (1.0 - cw) * rel(gdp - dig_nom)
+    r_prof = cw * np.maximum(rel(dig_nom), 0.01) + (1.0 - cw) * np.maximum(rel(gdp - dig_nom), 0.01)
     vat_cut = np.where((kr >= 0) & (kr % 4 == 0), 1.0 - th["vat_cut_base_effect"], 1.0)
     base19 = np.tile(rev19, (1, n_y))
     tau, g19 = b.tax_share_2019, b.revenue_growth_2019
@@ -192,6 +196,9 @@ def reference_simulate(th: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str
     ptax = s_prop * base19 * prop_idx ** th["property_tax_elasticity"]
     oth = s_oth * base19 * r_gdp ** th["tax_buoyancy"]
     nontax = s_non * base19 * r_gdp ** th["nontax_elasticity"] + base19 * resid / 100.0
+    if inputs.revenue_noise is not None:
+        rs = 1.0 + inputs.revenue_noise / 100.0
+        vat, cit, pit, ptax, oth, nontax = (v * rs for v in (vat, cit, pit, ptax, oth, nontax))
     for v, sh in ((vat, s_vat), (cit, s_cit), (pit, s_pit), (ptax, s_prop), (oth, s_oth), (nontax, s_non)):
         v[:, :4] = sh * rev19 / (1.0 + g19)
     vat += direct_vat
@@ -201,7 +208,7 @@ def reference_simulate(th: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str
     tax = vat + cit + pit + ptax + oth
     # retail sales: 2019's (GDP profile) times nominal GDP against 2019's, the rest's gap, the levers
     r19 = b.retail_2019 * (gdp19 / gdp19.sum(axis=1, keepdims=True))
-    sales = np.tile(r19, (1, n_y)) * r_gdp * (1.0 - gap_r) ** th["retail_gap_elasticity"] + retail_l
+    sales = np.tile(r19, (1, n_y)) * r_gdp_retail * (1.0 - gap_r) ** th["retail_gap_elasticity"] + retail_l
     sales[:, :4] = r19 / (1.0 + b.retail_growth_2019)
     out.update(revenue_vat=vat, revenue_cit=cit, revenue_pit=pit, revenue_property=ptax, revenue_other_tax=oth)
     out.update(gdp_real=gdp_real, digital_real=digital, rest_real=rest, trend_real=trend_d + trend_r, gdp=gdp,

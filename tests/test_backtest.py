@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from model.analysis.backtest import Case, build_cases, method_draws
@@ -118,3 +119,46 @@ def test_the_forecast_states_its_record() -> None:
 
     line = run("scenarios/baseline.toml").track_record()
     assert line.startswith("H1 -> full year, n = ") and "anchored trend" in line and "90% band covered" in line
+
+
+def test_revenue_cases_size_their_own_shock_from_earlier_years_only() -> None:
+    """sigma = sqrt(s^2 + s_Y^2) / f(ar): s the residual sd of the regression on the years before the
+    case (model.inputs.revenue_shock), s_Y the method's GDP annual sd; NaN with too few years."""
+    from model.analysis.backtest import revenue_sigmas
+    from model.core.blocks.shock import growth_sd_factor
+    from model.inputs.revenue_shock import fit_revenue_shock
+
+    rel = load_releases(as_of="2020Q2")
+    late = Case("china", "revenue_growth", 2014, "H1", 8.8, 8.6, None, (10.0,) * 6, (), 10.2, None, None)
+    early = Case("china", "revenue_growth", 2009, "H1", -2.4, 11.7, None, (20.0,) * 2, (), 19.0, None, None)
+    sig = revenue_sigmas([late, early], rel, gdp_annual_sd=1.2, ar=0.6)
+    s = fit_revenue_shock(rel.as_of("2014Q2"), 2014).sd
+    assert sig[0] == pytest.approx(np.sqrt(s**2 + 1.2**2) / float(growth_sd_factor(0.6)), rel=1e-12)
+    assert np.isnan(sig[1])
+    # a per-case sigma gives each case the draws of that scalar sigma
+    cases = [_case(7.0), _case(6.0)]
+    both, _ = method_draws(cases, "mean_recent", 300, sigma=np.array([0.5, 2.0]), ar=0.5)
+    one, _ = method_draws(cases, "mean_recent", 300, sigma=2.0, ar=0.5)
+    np.testing.assert_array_equal(both[1], one[1])
+    assert not np.array_equal(both[0], one[0])
+
+
+def test_scorecard_tests_both_bands_with_the_exact_binomial() -> None:
+    """coverage90_binom_p and coverage50_binom_p are scipy's exact binomial p-values of the hits."""
+    from scipy import stats
+
+    from model.analysis.scoring import scorecard
+
+    rng = np.random.default_rng(4)
+    draws = rng.normal(0.0, 1.0, (12, 2000))
+    outturn = np.r_[np.zeros(6), np.full(4, 1.0), np.full(2, 3.0)]  # 10 in the 90% band, 6 in the 50% band
+    s = score_draws(draws, outturn)
+    rows = pd.concat([pd.DataFrame({"method": "m", "region": "china", "year": 2000 + np.arange(12), "as_of": "x",
+                                    "stage": "H1", "variable": "revenue_growth"}), s], axis=1)
+    card = scorecard(rows)
+    r = card[(card.region == "all") & (card.stage == "all")].iloc[0]
+    in90 = int(((s.p05 <= outturn) & (outturn <= s.p95)).sum())
+    in50 = int(((s.p25 <= outturn) & (outturn <= s.p75)).sum())
+    assert (in90, in50) == (10, 6)
+    assert r.coverage90_binom_p == pytest.approx(stats.binomtest(10, 12, 0.9).pvalue)
+    assert r.coverage50_binom_p == pytest.approx(stats.binomtest(6, 12, 0.5).pvalue)

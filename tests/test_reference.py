@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import model
+from model.analysis.sampling import own_innovations, own_noise
 from model.analysis.uncertainty import draw_innovations, draw_parameters, forecast_gap
 from model.core.simulate import as_theta, simulate
 from model.inputs.scenario import UncertaintyTable
@@ -26,7 +27,8 @@ def test_reference_equals_simulate_on_draws(name: str) -> None:
                       **draw_parameters(res.params, n, seed=7)})
     inputs = res.scenario.inputs()
     noise = forecast_gap(res.params, UncertaintyTable(), draw_innovations(n, inputs.span, seed=7), inputs.span)
-    inputs = replace(inputs, noise=noise)
+    own = own_noise(res.params, UncertaintyTable(), own_innovations(n, inputs.span, seed=7), inputs.span)
+    inputs = replace(inputs, noise=noise, **own)
     ours, ref = simulate(theta, inputs), reference_simulate(theta, inputs)
     assert set(ours) == set(ref)
     for k in ours:

@@ -179,14 +179,30 @@ def test_draws_are_centred_on_the_run_values_with_the_prior_sds():
     assert abs(x.mean() - 0.15) < 0.01 and abs(x.std() - 0.1) < 0.01
 
 
-def test_trend_parameters_are_drawn_jointly_with_their_estimated_correlation():
+def test_trend_parameters_are_drawn_with_the_run_estimators_correlation(monkeypatch):
+    """The run's total trend (anchored) yields no covariance and the registry makes the drift's variance
+    the difference of the two years' (uncorrelated); the core's trend is another regression: the
+    correlation is the identity, and the pooled OLS's (the old source) is not consulted."""
+    import model.inputs.estimates as estimates
+    from model.analysis.sampling import trend_correlation
+    from model.inputs.registry import total_trend
+    from model.inputs.run_trend import run_trend
+
     p = default_params()
+    old = trend_estimate().cov.loc[list(JOINT), list(JOINT)].to_numpy()
+    assert abs(old[0, 1]) / np.sqrt(old[0, 0] * old[1, 1]) > 0.1  # the pooled OLS's would differ
+    monkeypatch.setattr(estimates, "trend_estimate", lambda: (_ for _ in ()).throw(AssertionError("pooled OLS used")))
+    np.testing.assert_array_equal(trend_correlation(JOINT), np.eye(3))
     theta = draw_parameters(p, 20_000, seed=5)
     x = np.hstack([theta[j] for j in JOINT])
-    cov = trend_estimate().cov.loc[list(JOINT), list(JOINT)].to_numpy()
-    corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
-    np.testing.assert_allclose(np.corrcoef(x, rowvar=False), corr, atol=0.03)
+    np.testing.assert_allclose(np.corrcoef(x, rowvar=False), np.eye(3), atol=0.03)
     np.testing.assert_allclose(x.std(axis=0), [p.registry[j].prior.sd for j in JOINT], rtol=0.03)
+    # the 2021 trend's sd the draws imply is the estimator's: var(g20) + var(drift) = se21^2
+    fit = run_trend()
+    _, _, sa, sb = total_trend(fit)
+    assert np.hypot(sa, sb) == pytest.approx(fit.se[1], rel=1e-6)
+    g21 = theta["trend_growth_2020"][:, 0] + theta["trend_drift"][:, 0]
+    assert g21.std() == pytest.approx(fit.se[1], rel=0.03)
 
 
 def test_scenario_prior_overrides_move_and_narrow_the_draws(tmp_path):

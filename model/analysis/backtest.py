@@ -16,8 +16,9 @@ Q1-Q3), the method is run with only what had been published by that release:
    equal: the seasonal profile moves real growth by less than 0.1 pp, REVIEW section 3.2).  Before
    2020 there is no COVID: the gap is whatever the release says relative to trend.
 3. **Innovations.** An AR(1) gap from the quarter after the release on, innovation sd ``sigma``
-   (% of trend) and coefficient ``ar``: the forecast-error process whose scale the backtest
-   calibrates (:func:`calibrate_scale`).  Revenue has its own.
+   (% of trend) and coefficient ``ar``: the forecast-error process.  GDP's scale the backtest
+   calibrates on the record (:mod:`model.analysis.track_record`); revenue's is estimated case by
+   case from the releases before the case's year (:func:`revenue_sigmas`), no outturn it forecasts.
 
 It forecasts the year's full-year growth and, where the next year's first release is held, the
 next year's.  Everything is arithmetic on ``(draws, cases)`` arrays: no loop over draws.
@@ -38,7 +39,8 @@ from model.inputs.releases import STAGES, Releases
 from model.inputs.run_trend import anchor_for, trend_history, trend_of
 from model.inputs.trend_estimators import ESTIMATORS, TrendFit
 
-__all__ = ["METHODS", "VARIABLES", "Case", "benchmark_points", "build_cases", "cases_frame", "method_draws", "shape_draws", "trend_for"]
+__all__ = ["METHODS", "VARIABLES", "Case", "benchmark_points", "build_cases", "cases_frame", "method_draws", "revenue_sigmas",
+           "shape_draws", "trend_for"]
 
 METHODS = (*ESTIMATORS, "anchored")
 """The method with each trend estimator (see :mod:`model.inputs.trend_estimators`)."""
@@ -143,13 +145,35 @@ def _random(cases: tuple[Case, ...], n: int, seed: int) -> tuple[np.ndarray, np.
     return z, e, shapes
 
 
+def revenue_sigmas(cases: Sequence[Case], releases: Releases, *, gdp_annual_sd: float, ar: float) -> np.ndarray:
+    """Innovation sd (% a quarter) of each revenue case's forecast error, NaN where it cannot be estimated.
+
+    The scenario model's revenue moves with output at a buoyancy of about 1 and by its own shock; the
+    backtest forecasts revenue growth alone, so its error process carries both: annual-growth sd
+    :math:`\\sqrt{s^2 + s_Y^2}`, with :math:`s` revenue's own (:func:`model.inputs.revenue_shock.fit_revenue_shock`
+    on the years before the case's, as published by its release) and :math:`s_Y` output's
+    (``gdp_annual_sd``, the method's GDP scale), turned into an innovation sd at AR ``ar``
+    (:func:`model.core.blocks.shock.innovation_sd`).
+    """
+    from model.core.blocks.shock import innovation_sd
+    from model.inputs.revenue_shock import fit_revenue_shock
+
+    out = np.full(len(cases), np.nan)
+    for i, c in enumerate(cases):  # a loop over cases (one regression each), not over draws
+        fit = fit_revenue_shock(releases.as_of(c.as_of), c.year)
+        if fit is not None:
+            out[i] = float(innovation_sd(np.hypot(fit.sd, gdp_annual_sd), ar))
+    return out
+
+
 def method_draws(
-    cases: Sequence[Case], method: str, n: int, *, sigma: float, ar: float, seed: int = 2020,
+    cases: Sequence[Case], method: str, n: int, *, sigma: float | np.ndarray, ar: float, seed: int = 2020,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Draws of full-year growth (this year, next year) for each case, ``(len(cases), n)`` each (%).
 
     Every draw re-calibrates the gap depth to the release.  Random numbers depend only on the
-    case and ``seed``, so methods and scales are compared on the same draws.
+    case and ``seed``, so methods and scales are compared on the same draws.  ``sigma`` is one
+    innovation sd for every case or one a case.
     """
     z, e, shapes = _random(tuple(cases), n, seed)
     fits = [trend_for(c, method) for c in cases]
@@ -166,7 +190,8 @@ def method_draws(
     seen = k[None, None, :] < q[..., None]
     mean_h = (h * seen).sum(-1) / q
     d = (1.0 - (1.0 + ytd) / (1.0 + g1)) / mean_h  # exact re-calibration, every draw
-    u = (sigma / 100.0 * e * ~seen) @ lag_matrix(ar ** np.arange(8))[None]  # AR(1) from the next quarter
+    sig = np.asarray(sigma, dtype=float).reshape(-1, 1, 1) if np.ndim(sigma) else sigma
+    u = (sig / 100.0 * e * ~seen) @ lag_matrix(ar ** np.arange(8))[None]  # AR(1) from the next quarter
     gap = d[..., None] * h + u
     lvl_y = 1.0 - gap[..., :4].mean(-1)
     lvl_n = 1.0 - gap[..., 4:].mean(-1)

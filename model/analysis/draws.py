@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from model.analysis.sampling import forecast_gap
+from model.analysis.sampling import forecast_gap, own_noise
 from model.core import indicators
 from model.core.calendar import CALENDAR
 from model.core.indicators import HEADLINE_ROWS, At
@@ -90,6 +90,9 @@ class Draws:
         Parameters that vary across draws.
     solved : tuple of str
         Parameters re-solved in every draw.
+    own_innovations : dict of ndarray
+        Standard-normal innovations ``(n, T)`` of the digital core's and revenue's own forecast
+        shocks (``digital``, ``revenue``; :func:`model.analysis.sampling.own_innovations`).
     """
 
     scenario: Scenario
@@ -102,6 +105,7 @@ class Draws:
     tried: int
     drawn: tuple[str, ...]
     solved: tuple[str, ...]
+    own_innovations: Mapping[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -142,7 +146,8 @@ class Draws:
         """The exogenous inputs of the draws: the scenario's levers and shocks, and the forecast-shock
         gap ``(n, T)`` (``simulate(self.theta, self.inputs())`` gives :attr:`paths`)."""
         return replace(self.scenario.inputs(),
-                       noise=forecast_gap(self.results.params, self.settings, self.innovations, self.span))
+                       noise=forecast_gap(self.results.params, self.settings, self.innovations, self.span),
+                       **own_noise(self.results.params, self.settings, self.own_innovations, self.span))
 
     def values(self, variable: str, period: str) -> np.ndarray:
         """Every draw's value of ``variable`` in ``period`` (a year or a quarter), ``(n,)``."""

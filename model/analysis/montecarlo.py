@@ -6,9 +6,10 @@ A draw is a set of parameter values and a path of forecast shocks:
   with a prior, except the ones solved per draw and whole numbers) is drawn from its prior,
   centred on its value in the run: calibrated, set in the scenario's ``[parameters]``, or the
   registry default.  The prior's sd and family come from the registry (each with its source), or
-  from ``[uncertainty.priors.<name>]``.  The three trend parameters estimated jointly
-  (:data:`model.core.blocks.trend.JOINT`) are drawn from their joint normal (the OLS correlation,
-  truncated to the bounds by rejection: :class:`JointTrend`).  ``scale`` multiplies every sd.
+  from ``[uncertainty.priors.<name>]``.  The three trend parameters
+  (:data:`model.core.blocks.trend.JOINT`) are drawn from their joint normal (the run's estimators'
+  correlation, :func:`model.analysis.sampling.trend_correlation`; truncated to the bounds by
+  rejection: :class:`JointTrend`).  ``scale`` multiplies every sd.
 * **Re-calibration.**  In every draw the ``per_draw`` parameters (shock depths, the digital
   core's decay, the H1 deflator, the H1 revenue residual) are solved again so that the draw
   reproduces the six H1 2020 targets (:func:`model.fitting.calibration.recalibrate`, batched Newton).
@@ -16,9 +17,12 @@ A draw is a set of parameter values and a path of forecast shocks:
   sampling, which conditions the prior on H1.  The acceptance rate is reported.
 * **Forecast shocks.**  An AR(1) output gap common to both sectors from 2020Q3,
   :math:`u_t = a u_{t-1} + \\sigma e_t` with :math:`e_t \\sim N(0, 1)`, ``a = shock_ar`` and
-  :math:`\\sigma` the innovation sd at which the gap adds ``shock_annual_sd`` pp (the 2012-2019
-  residual sd of annual growth in the trend regression) to the sd of annual growth, whatever
-  ``a`` (:func:`model.core.blocks.shock.innovation_sd`), times ``scale``.
+  :math:`\\sigma` the innovation sd at which the gap adds ``shock_annual_sd`` pp (the backtest's
+  scale) to the sd of annual growth, whatever ``a`` (:func:`model.core.blocks.shock.innovation_sd`),
+  times ``scale``.  Two more of the same form, each from its own stream and independent: the
+  digital core's own gap (``digital_shock_*``; the rest's gap offsets it, so total output at trend
+  is unchanged) and revenue's own multiplicative shock (``revenue_shock_*``, its sd estimated from
+  the releases: :mod:`model.inputs.revenue_shock`).
 
 Random numbers come from streams derived from one seed and a label (each parameter's name, the
 trend group, the shocks), so two runs with the same seed use the same numbers for the same
@@ -41,7 +45,14 @@ import pandas as pd
 from model.analysis.draws import FAN_ANNUAL, FAN_QUARTERLY, Draws
 from model.analysis.executors import map_chunks
 from model.analysis.results import Results, run
-from model.analysis.sampling import _Sampler, chunks, draw_innovations, forecast_gap
+from model.analysis.sampling import (
+    _Sampler,
+    chunks,
+    draw_innovations,
+    forecast_gap,
+    own_innovations,
+    own_noise,
+)
 from model.core.errors import UserError
 from model.core.parameters import ParameterSet
 from model.core.progress import progress_bar
@@ -225,9 +236,11 @@ def _simulate(
     if innovations.shape != (n, span.n):
         raise ValueError(f"innovations must have shape {(n, span.n)}, got {innovations.shape}")
     noise = forecast_gap(point.params, settings, innovations, span)
-    paths = _simulate_chunks(theta, replace(inputs, noise=noise), n, progress, scenario.name)
+    own = own_innovations(n, span, seed=settings.seed)
+    inputs = replace(inputs, noise=noise, **own_noise(point.params, settings, own, span))
+    paths = _simulate_chunks(theta, inputs, n, progress, scenario.name)
     solved = solved_per_draw(point.params) if drawn else ()
-    return Draws(scenario, point, settings, theta, innovations, paths, span, tried, drawn, solved)
+    return Draws(scenario, point, settings, theta, innovations, paths, span, tried, drawn, solved, own)
 
 
 def _simulate_chunks(theta: dict[str, np.ndarray], inputs: Any, n: int, progress: bool | None,
@@ -250,7 +263,8 @@ def _simulate_chunks(theta: dict[str, np.ndarray], inputs: Any, n: int, progress
         lo = 0
         for _, m in parts:
             hi = lo + m
-            sub = replace(inputs, noise=rows(inputs.noise, lo, hi),
+            sub = replace(inputs, noise=rows(inputs.noise, lo, hi), digital_noise=rows(inputs.digital_noise, lo, hi),
+                          revenue_noise=rows(inputs.revenue_noise, lo, hi),
                           injections={k: rows(v, lo, hi) for k, v in inputs.injections.items()})
             pieces.append(simulate({k: rows(v, lo, hi) for k, v in theta.items()}, sub))
             sizes.append(m)

@@ -18,10 +18,10 @@ from model.core.blocks.trend import JOINT
 from model.core.calendar import CALENDAR
 from model.core.parameters import ParameterSet, Prior
 from model.core.periods import Span, parse_period
-from model.inputs.estimates import trend_estimate
 from model.inputs.uncertainty_settings import Origins, UncertaintyTable, check_prior, priors
 
-__all__ = ["CHUNK", "SHOCK_START", "JointTrend", "chunks", "draw_innovations", "draw_parameters", "forecast_gap"]
+__all__ = ["CHUNK", "OWN_SHOCKS", "SHOCK_START", "JointTrend", "chunks", "draw_innovations", "draw_parameters",
+           "forecast_gap", "own_innovations", "own_noise", "trend_correlation"]
 
 CHUNK = 10_000
 """Draws a chunk: a Monte Carlo is drawn, re-calibrated and simulated in chunks of this many draws,
@@ -39,11 +39,11 @@ SHOCK_START = str(CALENDAR.first_scenario)
 
 @dataclass(frozen=True)
 class JointTrend:
-    """The jointly estimated trend parameters (:data:`model.core.blocks.trend.JOINT`) as one normal.
+    """The trend parameters (:data:`model.core.blocks.trend.JOINT`) as one normal.
 
-    Correlation from the OLS covariance of :func:`model.inputs.estimates.trend_estimate`, centres and sds
-    from the priors (sds times ``scale``): :math:`x = \\mu + L z` with :math:`L` the Cholesky factor
-    of the covariance and :math:`z` standard normal.  Both analyses truncate it to the
+    Centres and sds from the priors (sds times ``scale``), correlation from the estimators the run's
+    trend actually comes from (:func:`trend_correlation`): :math:`x = \\mu + L z` with :math:`L` the
+    Cholesky factor of the covariance and :math:`z` standard normal.  Both analyses truncate it to the
     parameters' bounds, each as its sampling scheme allows: the Monte Carlo by rejection
     (:meth:`sample`), the Sobol analysis, which needs a deterministic map from the unit cube, by
     clipping (:meth:`ppf`: a row beyond a bound takes the bound, so the bound gets the
@@ -65,8 +65,7 @@ class JointTrend:
         if len(names) < 2:
             return None
         reg = params.registry
-        cov = trend_estimate().cov.loc[list(names), list(names)].to_numpy()
-        corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
+        corr = trend_correlation(names)
         sd = np.array([priors[j].sd for j in names]) * scale
         chol = np.linalg.cholesky(corr) * sd[:, None]
         return cls(names, np.array([priors[j].mean for j in names]), chol,
@@ -97,6 +96,24 @@ class JointTrend:
 
     def _columns(self, x: np.ndarray) -> dict[str, np.ndarray]:
         return {j: x[:, i : i + 1] for i, j in enumerate(self.names)}
+
+
+def trend_correlation(names: tuple[str, ...]) -> np.ndarray:
+    """Correlation of the trend parameters ``names`` (a subset of :data:`~model.core.blocks.trend.JOINT`)
+    as the run's trend estimators define them: the identity.
+
+    The run's total trend (``trend_growth_2020``, ``trend_drift``) comes from the chosen estimator
+    (:mod:`model.inputs.run_trend`, ``anchored`` by default), which yields the trend's mean and se for
+    2020 and 2021 and no covariance; the registry turns them into the parameters with the drift's
+    variance the difference of the two years' (:func:`model.inputs.registry.total_trend`; the anchor's
+    combination, :func:`model.inputs.trend_estimators.combine_anchor`, does the same), which is the
+    rule that the 2020 trend and the drift are uncorrelated.  The digital core's trend
+    (``trend_growth_digital``) comes from another regression (the pooled OLS of
+    :mod:`model.inputs.estimates`), not fitted with the run's total: uncorrelated with it too.  The
+    pooled OLS's correlation (which the Monte Carlo used before) belongs to a total trend the run no
+    longer uses.
+    """
+    return np.eye(len(names))
 
 
 def _stream(seed: int, label: str, chunk: int = 0) -> np.random.Generator:
@@ -174,15 +191,21 @@ def _n_shock_quarters() -> int:
     return 4 * (CALENDAR.last_horizon.year - first.year) + CALENDAR.last_horizon.quarter - first.quarter + 1
 
 
-def draw_innovations(n: int, span: Span, *, seed: int) -> np.ndarray:
+OWN_SHOCKS = {"digital": "digital_shocks", "revenue": "revenue_shocks"}
+"""The forecast shocks of their own, by process (the ``prefix`` of
+:func:`model.core.blocks.shock.stochastic_gap`), and the label of each one's random stream."""
+
+
+def draw_innovations(n: int, span: Span, *, seed: int, label: str = "forecast_shocks") -> np.ndarray:
     """Standard-normal forecast-shock innovations ``(n, T)`` over ``span``, zero before 2020Q3.
 
     Drawn for every quarter from 2020Q3 to the last possible horizon and then cut to ``span``,
     so that scenarios with different horizons share their common quarters' shocks; in chunks of
-    :data:`CHUNK` draws, chunk ``i`` from its own stream (:func:`_stream`).
+    :data:`CHUNK` draws, chunk ``i`` from its own stream (:func:`_stream`).  ``label`` names the
+    stream: ``forecast_shocks`` (the common output gap) or one of :data:`OWN_SHOCKS`.
     """
     q = _n_shock_quarters()
-    e = np.concatenate([_stream(seed, "forecast_shocks", i).standard_normal((m, q)) for i, m in chunks(n)]
+    e = np.concatenate([_stream(seed, label, i).standard_normal((m, q)) for i, m in chunks(n)]
                        or [np.zeros((0, q))])
     start = span.index(SHOCK_START)
     out = np.zeros((n, span.n))
@@ -198,3 +221,24 @@ def forecast_gap(params: ParameterSet, settings: UncertaintyTable, innovations: 
     ``draw_shocks``)."""
     shock_theta = {k: np.full((1, 1), params[k]) for k in ("shock_annual_sd", "shock_ar")}
     return stochastic_gap(shock_theta, innovations, span, SHOCK_START, scale=settings.scale * settings.draw_shocks)
+
+
+def own_innovations(n: int, span: Span, *, seed: int) -> dict[str, np.ndarray]:
+    """Standard-normal innovations ``(n, T)`` of the digital core's and revenue's own forecast shocks,
+    each from its own stream (:data:`OWN_SHOCKS`), chunked as :func:`draw_innovations`, independent of
+    the common gap's and of each other."""
+    return {k: draw_innovations(n, span, seed=seed, label=label) for k, label in OWN_SHOCKS.items()}
+
+
+def own_noise(params: ParameterSet, settings: UncertaintyTable, innovations: Mapping[str, np.ndarray],
+              span: Span) -> dict[str, np.ndarray]:
+    """The digital core's own gap and revenue's own shock, percent, ``(n, T)`` each, as
+    :class:`model.core.simulate.Inputs` fields ``digital_noise`` and ``revenue_noise``: AR(1) from
+    2020Q3 (:func:`model.core.blocks.shock.stochastic_gap` with prefix ``digital_`` or ``revenue_``),
+    innovation sd times ``scale``, zero without ``draw_shocks``."""
+    out = {}
+    for k, e in innovations.items():
+        theta = {f"{k}_{p}": np.full((1, 1), params[f"{k}_{p}"]) for p in ("shock_annual_sd", "shock_ar")}
+        out[f"{k}_noise"] = stochastic_gap(theta, e, span, SHOCK_START, scale=settings.scale * settings.draw_shocks,
+                                           prefix=f"{k}_")
+    return out

@@ -39,6 +39,7 @@ def _group(g: pd.DataFrame) -> pd.Series:
     in50 = ((g.p25 <= g.outturn) & (g.outturn <= g.p75)).to_numpy()
     in90 = ((g.p05 <= g.outturn) & (g.outturn <= g.p95)).to_numpy()
     p90 = stats.binomtest(int(in90.sum()), n, 0.9).pvalue if n else np.nan
+    p50 = stats.binomtest(int(in50.sum()), n, 0.5).pvalue if n else np.nan
     return pd.Series({
         "n": n,
         "bias": g.error.mean(),
@@ -47,6 +48,7 @@ def _group(g: pd.DataFrame) -> pd.Series:
         "coverage50": in50.mean(),
         "coverage90": in90.mean(),
         "coverage90_binom_p": p90,
+        "coverage50_binom_p": p50,
         "crps": g.crps.mean(),
         "interval_score": g.interval_score.mean(),
     })

@@ -2,8 +2,11 @@
 
 The forecast-error process of each method (innovation sd ``sigma`` and AR coefficient ``ar`` of
 the gap after the release, see :mod:`model.analysis.backtest`) is calibrated on the pre-2020
-record: among the grid points whose 90% bands cover 80-97% of outturns, the one with the lowest
-mean CRPS.  This is an in-sample choice of two numbers per method and variable; the naive rules get
+record for GDP: among the grid points whose 90% bands cover 80-97% of outturns, the one with the
+lowest mean CRPS.  This is an in-sample choice of two numbers per method.  Revenue's is not chosen
+on the record: each revenue case's innovation sd is estimated from the years before it
+(:func:`model.analysis.backtest.revenue_sigmas`), and cases too early to estimate it are not
+scored (by the naive rules neither, so both are scored on the same revenue cases).  The naive rules get
 the same treatment (their density is normal around the point with the rule's own pre-2020 RMSE at
 each stage), so the comparison is even.  The method whose GDP forecasts have the lowest mean CRPS
 is the one the scenario model adopts.
@@ -18,7 +21,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from model.analysis.backtest import METHODS, Case, benchmark_points, build_cases, method_draws
+from model.analysis.backtest import (
+    METHODS,
+    Case,
+    benchmark_points,
+    build_cases,
+    method_draws,
+    revenue_sigmas,
+)
 from model.analysis.scoring import score_draws, scorecard
 from model.inputs.releases import Releases
 from model.inputs.run_trend import CHOICE_STAGE, choose, stored_trend_entry
@@ -144,14 +154,29 @@ def run_backtest(releases: Releases, *, n: int = 2000, seed: int = 2020, methods
     seed : int
         Seed of the random streams (one per case, shared by the methods).
     """
+    from model.core.blocks.shock import growth_sd_factor
+    from model.inputs.registry import registry
+
     cases = build_cases(releases)
+    rev_ar = float(registry()["revenue_shock_ar"].value)
+    # revenue cases need years before them to size their own shock; those without are not scored
+    own = dict(zip(cases, revenue_sigmas(cases, releases, gdp_annual_sd=0.0, ar=rev_ar), strict=True))
+    cases = [c for c in cases if c.variable != "revenue_growth" or np.isfinite(own[c])]
     frames, scales = [], []
     for method in methods:
         per_var = []
-        for variable in sorted({c.variable for c in cases}):
+        gdp_sd = 0.0
+        for variable in sorted({c.variable for c in cases}):  # gdp_real_growth first
             sub = [c for c in cases if c.variable == variable]
-            sigma, ar = _calibrate(sub, method, min(n, 500), seed)
-            scales.append({"method": method, "variable": variable, "sigma": sigma, "ar": ar})
+            if variable == "revenue_growth":
+                sigma = revenue_sigmas(sub, releases, gdp_annual_sd=gdp_sd, ar=rev_ar)
+                ar = rev_ar
+                scales.append({"method": method, "variable": variable, "sigma": round(float(sigma.mean()), 3), "ar": ar})
+            else:
+                s0, ar = _calibrate(sub, method, min(n, 500), seed)
+                gdp_sd = float(s0 * growth_sd_factor(ar))
+                sigma = s0
+                scales.append({"method": method, "variable": variable, "sigma": s0, "ar": ar})
             fy, nxt = method_draws(sub, method, n, sigma=sigma, ar=ar, seed=seed)
             per_var.append(_both(method, sub, fy, nxt))
         frames.append(pd.concat(per_var))

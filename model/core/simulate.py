@@ -39,7 +39,13 @@ class Inputs:
     shocks : tuple of ShockSpec
         Scenario shocks.
     noise : ndarray or None
-        Forecast-uncertainty gap in percent, ``(n, T)``.
+        Forecast-uncertainty gap in percent, ``(n, T)``, common to both sectors.
+    digital_noise : ndarray or None
+        The digital core's own forecast gap in percent of its trend, ``(n, T)``; the rest's gap moves
+        by minus it times the ratio of the two trends, so that total output at trend is unchanged.
+    revenue_noise : ndarray or None
+        Revenue's own forecast shock in percent of the model's revenue, ``(n, T)``
+        (:func:`model.core.blocks.revenue.revenue`).
     calendar : Calendar
         The model's date anchors.
 
@@ -53,11 +59,14 @@ class Inputs:
     shocks: tuple[ShockSpec, ...] = ()
     noise: np.ndarray | None = None
     calendar: Calendar = CALENDAR
+    digital_noise: np.ndarray | None = None
+    revenue_noise: np.ndarray | None = None
 
     def __reduce__(self) -> tuple[type[Inputs], tuple[object, ...]]:
         # the inputs layer caches inputs with read-only mappings (which do not pickle); a copy sent
         # to a worker process carries a plain dict of the same arrays
-        return (Inputs, (self.span, self.base, dict(self.injections), self.shocks, self.noise, self.calendar))
+        return (Inputs, (self.span, self.base, dict(self.injections), self.shocks, self.noise, self.calendar,
+                         self.digital_noise, self.revenue_noise))
 
 
 def as_theta(values: Mapping[str, float | np.ndarray], n: int | None = None) -> dict[str, np.ndarray]:
@@ -93,6 +102,9 @@ def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.nd
     gdp_2019, revenue_2019 = base_year.quarters_2019(theta, b)
     trend_digital, trend_rest = trend.levels(theta, b, gdp_2019, span)
     gap_digital, gap_rest = shock.gaps(theta, span, inputs.shocks, inputs.noise, calendar=cal)
+    if inputs.digital_noise is not None:  # the core's own gap, offset in the rest: total unchanged at trend
+        gap_digital = gap_digital + inputs.digital_noise / 100.0
+        gap_rest = gap_rest - inputs.digital_noise / 100.0 * trend_digital / trend_rest
     deflator = prices.deflator(theta, span, calendar=cal)
     deflator_filled = np.nan_to_num(deflator, nan=1.0)  # levers inject nothing in 2018
 
@@ -120,7 +132,8 @@ def simulate(theta: Mapping[str, np.ndarray], inputs: Inputs) -> dict[str, np.nd
 
     gdp_real = digital + rest
     gdp = gdp_real * deflator
-    parts = revenue.revenue(theta, b, revenue_2019, gdp, digital * deflator, direct, span, calendar=cal)
+    parts = revenue.revenue(theta, b, revenue_2019, gdp, digital * deflator, direct, span, calendar=cal,
+                            shock=inputs.revenue_noise)
     tax = sum(parts[c] for c in revenue.TAXES)
     nontax = parts["nontax"]
     sales = retail.retail(theta, b.retail_2019, b.retail_growth_2019, gdp_2019, gdp, gap_rest, retail_levers)

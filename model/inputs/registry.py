@@ -19,10 +19,12 @@ from model.inputs.base import gdp_profile_2018
 from model.inputs.data import Data, load_data
 from model.inputs.estimates import TrendEstimate, trend_estimate
 from model.inputs.record import load_record
-from model.inputs.run_trend import TREND_ESTIMATOR, run_trend
+from model.inputs.releases import load_releases
+from model.inputs.revenue_shock import fit_revenue_shock
+from model.inputs.run_trend import RUN_AS_OF, TREND_ESTIMATOR, run_trend
 from model.inputs.trend_estimators import TrendFit
 
-__all__ = ["collect", "fan_scale", "total_trend", "default_params", "registry", "zhejiang_deflator_h1"]
+__all__ = ["collect", "fan_scale", "revenue_shock_scale", "total_trend", "default_params", "registry", "zhejiang_deflator_h1"]
 
 
 def zhejiang_deflator_h1(data: Data) -> float:
@@ -51,6 +53,15 @@ def fan_scale(method: str = TREND_ESTIMATOR) -> tuple[float, float, str] | None:
             "outturns this year and next, at the lowest mean CRPS")
 
 
+def revenue_shock_scale() -> tuple[float, str]:
+    """Annual-growth sd (pp) of revenue's own forecast shock and its source: the estimate of
+    :func:`model.inputs.revenue_shock.fit_revenue_shock` on every year before 2020 published by 2020Q2."""
+    fit = fit_revenue_shock(load_releases(as_of=RUN_AS_OF), 2020)
+    if fit is None:
+        return 0.0, "assumption: too few releases to estimate it"
+    return fit.sd, f"estimated: {fit.describe()}"
+
+
 def collect(data: Data, est: TrendEstimate, fit: TrendFit | None = None) -> Iterator[Parameter]:
     """Every parameter, in the order the blocks run and then the levers' (:data:`LEVER_TYPES`).
 
@@ -68,7 +79,7 @@ def collect(data: Data, est: TrendEstimate, fit: TrendFit | None = None) -> Iter
     yield from shock.parameters(est.resid_sd, fan_scale())
     yield from prices.parameters(zhejiang_deflator_h1(data))
     yield from property.parameters()
-    yield from revenue.parameters()
+    yield from revenue.parameters(revenue_shock_scale())
     yield from retail.parameters()
     for lever in LEVER_TYPES:
         yield from lever.parameters

@@ -96,8 +96,9 @@ class UncertaintyTable(Table):
     draw_parameters: bool = True
     """Draw the uncertain parameters from their priors."""
     draw_shocks: bool = True
-    """Draw forecast shocks (an AR(1) output gap from 2020Q3 that adds ``shock_annual_sd`` pp to the
-    sd of annual growth)."""
+    """Draw forecast shocks from 2020Q3: the AR(1) output gap that adds ``shock_annual_sd`` pp to the
+    sd of annual growth, and revenue's and the digital core's own (``revenue_shock_annual_sd``,
+    ``digital_shock_annual_sd``)."""
     thresholds: tuple[str, ...] | None = Field(default=None, strict=False)  # a TOML array
     """Probabilities to report, like ``"gdp_real_yoy@2020>=3"``; default: 2020 real growth >= 3%
     and 2020 revenue growth >= 0."""
@@ -130,7 +131,7 @@ def check_priors(settings: UncertaintyTable, parameters: Mapping[str, float], *,
             raise UserError("this parameter is solved in every draw to meet the H1 2020 targets; it has no "
                             "prior to set", file=file, key=key)
         if name not in reg.uncertain:
-            hint = " (its forecast-shock sd is scaled by uncertainty.scale)" if name == "shock_annual_sd" else ""
+            hint = " (its forecast-shock sd is scaled by uncertainty.scale)" if name.endswith("shock_annual_sd") else ""
             raise UserError(f"this parameter is not drawn: it is treated as known{hint}", file=file, key=key)
         if table.mean is not None:
             par.check(table.mean, file=file, key=f"{key}.mean")

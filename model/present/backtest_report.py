@@ -23,7 +23,7 @@ _NAIVE = ("carry_forward", "last_year", "target")
 
 
 def _table(frame) -> str:
-    cols = ["method", "n", "bias", "rmse", "mae", "coverage50", "coverage90", "coverage90_binom_p", "crps", "interval_score"]
+    cols = ["method", "n", "bias", "rmse", "mae", "coverage50", "coverage90", "coverage90_binom_p", "coverage50_binom_p", "crps", "interval_score"]
     head = "| " + " | ".join(cols) + " |\n|" + "---|" * len(cols) + "\n"
     body = "".join(
         "| " + " | ".join(f"{getattr(r, c):.3f}" if isinstance(getattr(r, c), float) else str(getattr(r, c)) for c in cols) + " |\n"
@@ -66,15 +66,19 @@ def report_markdown(bt: Backtest) -> str:
         f"{', '.join(lose) if lose else 'no stage'}.  For the next year's growth the naive rules beat every trend.",
         "",
         "## Fans sized by the record", "",
-        "Innovation sd (% of trend a quarter) and AR coefficient of the gap after the release, chosen on the grid "
-        "so that pre-2020 90% bands cover 80-97% of outturns for the year and the next at the lowest summed mean CRPS (in sample):", "",
+        "Innovation sd (% of trend a quarter) and AR coefficient of the gap after the release.  GDP's are chosen on the grid "
+        "so that pre-2020 90% bands cover 80-97% of outturns for the year and the next at the lowest summed mean CRPS (in sample).  "
+        "Revenue's are estimated case by case from the years before the case (no look-ahead): the residual sd of full-year "
+        "revenue growth on real GDP growth (model.inputs.revenue_shock) combined with the method's GDP sd, at revenue_shock_ar; "
+        "the table gives their mean.  Revenue cases with fewer than 8 earlier region-years cannot be sized and are not scored.", "",
         "| method | variable | sigma | ar |", "|---|---|---|---|",
         *[f"| {r.method} | {r.variable} | {r.sigma:g} | {r.ar:g} |" for r in bt.scales.itertuples()],
         "",
         f"Crisis years (SARS 2003, 2008-09): the chosen method's RMSE is {bt.crisis_ratio:.2f} times that of "
         "other years.  A pandemic year's bands are widened by that factor in the scenario model's fan.",
         "",
-        "Coverage test: `coverage90_binom_p` is the exact binomial p-value of the 90% band's hits against 0.9. "
+        "Coverage test: `coverage90_binom_p` (`coverage50_binom_p`) is the exact binomial p-value of the 90% (50%) band's hits "
+        "against 0.9 (0.5). "
         "Releases of the same year overlap (Q1, H1 and Q1-Q3 forecast the same outturn), so the stage rows are "
         "the cleaner tests.",
         "",

@@ -74,19 +74,23 @@ def summary_section(draws: Draws) -> dict[str, Any]:
         "parameters_solved_per_draw": list(draws.solved),
         "priors_set_in_scenario": {k: v.model_dump(exclude_none=True) for k, v in s.priors.items()},
         "forecast_shock": _forecast_shock(draws),
+        "revenue_shock": _forecast_shock(draws, "revenue_"),
+        "digital_shock": _forecast_shock(draws, "digital_"),
         "fan": fan_by_year,
         "probabilities": draws.probabilities().to_dict(orient="records"),
     }
 
 
-def _forecast_shock(draws: Draws) -> dict[str, Any]:
-    """The forecast-shock process as drawn: AR coefficient, the sd it adds to annual growth (pp)
-    and its innovation sd (% of trend), both times ``scale`` (zero without ``draw_shocks``)."""
+def _forecast_shock(draws: Draws, prefix: str = "") -> dict[str, Any]:
+    """A forecast-shock process as drawn: AR coefficient, the sd it adds to annual growth (pp)
+    and its innovation sd (% of trend, or of revenue for ``revenue_``), both times ``scale`` (zero
+    without ``draw_shocks``).  ``prefix``: ``""`` the common output gap, ``revenue_`` or ``digital_``
+    the shocks of their own."""
     s = draws.settings
     p = draws.results.params
     k = s.scale * s.draw_shocks
-    return {"start": SHOCK_START, "ar": p["shock_ar"], "annual_growth_sd": p["shock_annual_sd"] * k,
-            "innovation_sd": float(innovation_sd(p["shock_annual_sd"], p["shock_ar"])) * k}
+    ar, sd = p[f"{prefix}shock_ar"], p[f"{prefix}shock_annual_sd"]
+    return {"start": SHOCK_START, "ar": ar, "annual_growth_sd": sd * k, "innovation_sd": float(innovation_sd(sd, ar)) * k}
 
 
 def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
@@ -107,10 +111,15 @@ def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
          "source": [pri[n].source.replace("|", "/") for n in drawn]},
         index=pd.Index(drawn, name="parameter"),
     )
-    shock = _forecast_shock(draws)
-    shocks = (f"forecast shocks from {SHOCK_START} (an AR(1) output gap, coefficient {p['shock_ar']:g}, that adds "
-              f"{shock['annual_growth_sd']:.3g} pp to the sd of annual growth, as the 2012-2019 trend residuals "
-              f"do: innovation sd {shock['innovation_sd']:.3g}% of trend)"
+    shock, rev, dig = (_forecast_shock(draws, x) for x in ("", "revenue_", "digital_"))
+    shocks = (f"forecast shocks from {SHOCK_START}, each an AR(1) from its own random stream: an output gap common "
+              f"to both sectors (coefficient {p['shock_ar']:g}) that adds {shock['annual_growth_sd']:.3g} pp to the sd "
+              f"of annual growth, the size the backtest's record gives (innovation sd {shock['innovation_sd']:.3g}% of "
+              f"trend); revenue's own multiplicative shock (coefficient {p['revenue_shock_ar']:g}), "
+              f"{rev['annual_growth_sd']:.3g} pp of annual revenue growth beyond what output explains, estimated "
+              f"from the releases to 2019 (innovation sd {rev['innovation_sd']:.3g}% of revenue); and the digital core's "
+              f"own gap against the rest (coefficient {p['digital_shock_ar']:g}), {dig['annual_growth_sd']:.3g} pp, "
+              "an assumption (its history is too short), offset in the rest so that total output at trend is unchanged"
               ) if s.draw_shocks and s.scale > 0 else "no forecast shocks"
     params = ("of the uncertain parameters, from their priors centred on this run's values,"
               if draws.drawn else "without parameter uncertainty")

@@ -46,7 +46,7 @@ from model.core.calendar import CALENDAR, Calendar
 from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
 
-__all__ = ["COMPONENTS", "TAXES", "parameters", "revenue", "tax_shares"]
+__all__ = ["BASE_FLOOR", "COMPONENTS", "TAXES", "parameters", "revenue", "tax_shares"]
 
 TAXES = ("vat", "cit", "pit", "property", "other_tax")
 """The tax components, in reporting order."""
@@ -56,7 +56,20 @@ COMPONENTS = (*TAXES, "nontax")
 _SPLIT = "assumption: Hangzhou's 2019 revenue by tax type is not in the data; "
 
 
-def parameters() -> tuple[Parameter, ...]:
+BASE_FLOOR = 0.01
+"""Least value of a tax base against the same quarter of 2019.
+
+A base the model would make zero or negative collects as if it were 1% of its 2019 level: tax is
+levied on positive profits, wages and transactions, and a base to a buoyancy power needs a positive
+base.  It binds only on long horizons, in draws whose total trend falls (a negative drift) while the
+digital core keeps its 15% trend, so that the rest's value added, and with it its profits, turns
+negative (``tests/test_long_horizon.py``); never in the shipped scenarios' horizons."""
+
+
+def parameters(shock: tuple[float, str] = (0.0, "assumption")) -> tuple[Parameter, ...]:
+    """The block's parameters; ``shock`` is the annual-growth sd (pp) of revenue's own forecast shock
+    and its source (:func:`model.inputs.revenue_shock.fit_revenue_shock`)."""
+    shock_sd, shock_src = shock
     return (
         Parameter(
             "tax_buoyancy", 1.0, "elasticity", (0.2, 2.5),
@@ -159,6 +172,21 @@ def parameters() -> tuple[Parameter, ...]:
             block="revenue", prior=Prior("beta", 0.5, 0.2),
             bounds_reason="persistence per quarter from 0 to 1 (1: the residual never fades)",
         ),
+        Parameter(
+            "revenue_shock_ar", 0.8, "per quarter", (0.0, 0.95),
+            source="assumption: the common forecast gap's AR coefficient (shock_ar, the backtest's); annual "
+            "revenue growth cannot identify a quarterly coefficient",
+            description="AR(1) coefficient of revenue's own forecast shock", block="revenue",
+            bounds_reason="an AR(1) coefficient per quarter: 0 to 0.95, below 1 so the process is stationary",
+        ),
+        Parameter(
+            "revenue_shock_annual_sd", round(shock_sd, 3), "pp of annual growth", (0.0, 20.0),
+            source=shock_src,
+            description="Standard deviation of annual budget revenue growth that revenue's own forecast shock "
+            "adds beyond what output explains (a multiplicative shock to the model's revenue from 2020Q3)",
+            block="revenue",
+            bounds_reason="assumption: 0 (none) to 20 pp, four times the estimate; Hangzhou's revenue growth ran from 7.7 to 28.9% in 2008-2019",
+        ),
     )
 
 
@@ -180,6 +208,7 @@ def tax_shares(theta: Mapping[str, np.ndarray], tax_share: float) -> dict[str, n
 def revenue(
     theta: Mapping[str, np.ndarray], b: Base, revenue_2019: np.ndarray, gdp: np.ndarray, digital: np.ndarray,
     direct: Mapping[str, np.ndarray], span: Span, *, calendar: Calendar = CALENDAR,
+    shock: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Revenue by component, each ``(n, T)`` in 亿元 (keys :data:`COMPONENTS`).
 
@@ -196,6 +225,9 @@ def revenue(
     direct : mapping
         The levers' direct revenue effects by component (missing components: none).
     span : Span
+    shock : ndarray, optional
+        Revenue's own forecast shock in percent, ``(n, T)``: every component's collection from its
+        base (before the levers' direct effects) is multiplied by ``1 + shock / 100``.
     calendar : Calendar
         The residual is :math:`u` from ``calendar.report_start`` through ``calendar.last_observed``
         and decays after it; the VAT base effect lowers every first quarter from ``report_start``.
@@ -204,7 +236,8 @@ def revenue(
 
     def ratio(x: np.ndarray) -> np.ndarray:
         base = x[:, 4:8]
-        return (x.reshape(x.shape[0], n_years, 4) / base[:, None, :]).reshape(x.shape)
+        r = (x.reshape(x.shape[0], n_years, 4) / base[:, None, :]).reshape(x.shape)
+        return np.maximum(r, BASE_FLOOR)  # NaN in 2018 (no deflator) stays NaN
 
     r_gdp = ratio(gdp)
     r_profit = theta["cit_digital_weight"] * ratio(digital) + (1.0 - theta["cit_digital_weight"]) * ratio(gdp - digital)
@@ -229,6 +262,8 @@ def revenue(
         x = shares[c] * rev * bases[c]
         if c == "nontax":
             x = x + rev * residual / 100.0
+        if shock is not None:
+            x = x * (1.0 + shock / 100.0)
         # 2018: 2019 over published 2019 growth
         x[:, :4] = shares[c] * revenue_2019 / (1.0 + b.revenue_growth_2019)
         out[c] = x + direct[c] if c in direct else x

@@ -31,7 +31,7 @@ from model.core.parameters import Parameter, Prior
 from model.core.periods import Span
 
 __all__ = [
-    "ShockSpec", "default_annual_sd", "gaps", "growth_sd_factor", "innovation_sd", "parameters", "stochastic_gap",
+    "DIGITAL_SHOCK_ANNUAL_SD", "ShockSpec", "default_annual_sd", "gaps", "growth_sd_factor", "innovation_sd", "parameters", "stochastic_gap",
 ]
 
 
@@ -140,8 +140,31 @@ def parameters(resid_sd: float, scale: tuple[float, float, str] | None = None) -
             block="shock",
             bounds_reason="assumption: 0 (no forecast uncertainty) to 10 pp, about ten times the OLS trend residual sd (0.99) and seven times the backtest's scale (1.37)",
         ),
+        Parameter(
+            "digital_shock_ar", 0.8, "per quarter", (0.0, 0.95),
+            source="assumption: the common forecast gap's AR coefficient (shock_ar, the backtest's); the "
+            "core's three growth figures cannot identify one",
+            description="AR(1) coefficient of the digital core's own forecast gap", block="shock",
+            bounds_reason="an AR(1) coefficient per quarter: 0 to 0.95, below 1 so the process is stationary",
+        ),
+        Parameter(
+            "digital_shock_annual_sd", DIGITAL_SHOCK_ANNUAL_SD, "pp of annual growth", (0.0, 10.0),
+            source="assumption: the core's growth history is too short to estimate it (data/observations.csv "
+            "and data/releases.csv hold 15.0% for 2018 Q1-Q3, 15.5% for 2019 H1, 15.1% for 2019: three "
+            "overlapping YTD figures whose spread, 0.26 pp, says nothing about a year's surprise). 2 pp, "
+            "about 1.5 times the total's forecast-shock sd (1.37), because one sector's value added is more "
+            "volatile than the total; range 0-4 pp (treated as known, like shock_annual_sd: "
+            "[uncertainty] scale widens it)",
+            description="Standard deviation of the digital core's annual real growth that its own gap adds, "
+            "relative to the rest (the rest's gap offsets it, leaving total GDP unchanged at trend)",
+            block="shock",
+            bounds_reason="assumption: 0 (none) to 10 pp, five times the assumed 2 pp",
+        ),
     )
 
+
+DIGITAL_SHOCK_ANNUAL_SD = 2.0
+"""Default annual-growth sd (pp) of the digital core's own forecast gap (assumption, see its parameter)."""
 
 _C = np.r_[np.full(4, -0.25), np.full(4, 0.25)]
 _LAG = np.abs(np.subtract.outer(np.arange(8), np.arange(8)))
@@ -211,9 +234,14 @@ def gaps(
 
 
 def stochastic_gap(
-    theta: dict[str, np.ndarray], innovations: np.ndarray, span: Span, start: str, *, scale: float = 1.0
+    theta: dict[str, np.ndarray], innovations: np.ndarray, span: Span, start: str, *, scale: float = 1.0,
+    prefix: str = "",
 ) -> np.ndarray:
     """AR(1) gap in percent from ``start`` on, driven by standard-normal ``innovations`` ``(n, T)``.
+
+    ``prefix`` picks the process: ``""`` the output gap common to both sectors (``shock_ar``,
+    ``shock_annual_sd``), ``"digital_"`` the digital core's own gap, ``"revenue_"`` revenue's own
+    shock (``<prefix>shock_ar``, ``<prefix>shock_annual_sd``).
 
     ``u_t = a u_{t-1} + s sigma e_t``, zero before ``start``, computed by the recursion over quarters
     (:func:`model.core.lags.geometric_filter`; ``a`` is ``shock_ar``, the same in every row).  The innovation
@@ -222,9 +250,9 @@ def stochastic_gap(
     multiplies it.
     """
     on = (span.since(start) >= 0)[None, :]
-    a = np.asarray(theta["shock_ar"], dtype=float).reshape(-1)
+    a = np.asarray(theta[f"{prefix}shock_ar"], dtype=float).reshape(-1)
     if not np.all(a == a[0]):
-        raise ValueError("shock_ar must be the same in every draw")
-    sigma = innovation_sd(theta["shock_annual_sd"], a[0]) * scale
+        raise ValueError(f"{prefix}shock_ar must be the same in every draw")
+    sigma = innovation_sd(theta[f"{prefix}shock_annual_sd"], a[0]) * scale
     e = sigma * innovations * on
     return geometric_filter(e, a[0])
