@@ -38,14 +38,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.analysis.draws import FAN_ANNUAL, FAN_QUARTERLY, Draws
+from model.analysis.draw_store import KEEP_PATHS, keep, kept, simulate_chunks
+from model.analysis.draws import FAN_ANNUAL, FAN_QUARTERLY, FAN_START, Draws, kept_variables
 from model.analysis.executors import map_chunks
 from model.analysis.results import Results, run
 from model.analysis.sampling import _Sampler, chunks, draw_innovations, forecast_gap
 from model.core.errors import UserError
 from model.core.parameters import ParameterSet
 from model.core.progress import progress_bar
-from model.core.simulate import simulate
 from model.fitting.calibration import recalibrate, solved_per_draw
 from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
 from model.inputs.thresholds import DEFAULT_THRESHOLDS, check_threshold
@@ -79,10 +79,11 @@ MAX_WORKERS = 256
 
 def _solve_chunk(
     params: ParameterSet, settings: UncertaintyTable, origins: Origins, chunk: int, m: int
-) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, int]:
     """Chunk ``chunk`` of the draws: ``m`` parameter sets from the chunk's own streams, each
     re-calibrated, those that cannot meet the targets drawn again (in rounds, not per draw).
-    Returns every parameter ``(m, 1)``, which draws were accepted, and the draws tried."""
+    Returns the parameters' names and values ``(m, names)`` (one block, so that a million draws
+    do not leave thousands of small arrays behind), which draws were accepted, and the draws tried."""
     sampler = _Sampler(params, settings, settings.seed, origins, chunk)
     base = {k: np.full((1, 1), v) for k, v in params.theta().items()}
     theta, ok = recalibrate(params, {**base, **sampler.draw(m)})
@@ -99,7 +100,8 @@ def _solve_chunk(
             theta[k][bad] = np.broadcast_to(v, (bad.size, 1))
         ok[bad] = ok_fresh
         tried += bad.size
-    return theta, ok, tried
+    names = tuple(theta)
+    return names, np.column_stack([theta[k] for k in names]), ok, tried
 
 
 def check_workers(workers: int | None, *, key: str = "--workers") -> int:
@@ -131,9 +133,16 @@ def _draw_and_solve(
     with progress_bar(n, f"{name}: draws", progress) as bar:
         results = map_chunks(_solve_chunk, [(params, settings, origins, i, m) for i, m in parts], workers=workers,
                              scheduler=scheduler, done=lambda i: bar.update(parts[i][1]))
-    theta = {k: np.concatenate([r[0][k] for r in results]) for k in results[0][0]}
-    ok = np.concatenate([r[1] for r in results])
-    tried = sum(r[2] for r in results)
+    names = results[0][0]
+    ok = np.concatenate([r[2] for r in results])
+    tried = sum(r[3] for r in results)
+    values = np.empty((n, len(names)), order="F")  # a column a parameter: each (n, 1) view is contiguous
+    lo = 0
+    for i, r in enumerate(results):
+        values[lo : lo + r[1].shape[0]] = r[1]
+        lo += r[1].shape[0]
+        results[i] = None  # free the chunk as it is joined
+    theta = {k: values[:, j : j + 1] for j, k in enumerate(names)}
     if not ok.all():
         raise UserError(
             f"only {ok.sum():,} of {tried:,} draws reproduce the H1 2020 targets within the parameters' "
@@ -225,45 +234,17 @@ def _simulate(
     if innovations.shape != (n, span.n):
         raise ValueError(f"innovations must have shape {(n, span.n)}, got {innovations.shape}")
     noise = forecast_gap(point.params, settings, innovations, span)
-    paths = _simulate_chunks(theta, replace(inputs, noise=noise), n, progress, scenario.name)
+    inputs = replace(inputs, noise=noise)
+    if n <= KEEP_PATHS:
+        stored = simulate_chunks(theta, inputs, n, progress=progress, name=scenario.name)
+    else:  # each chunk reduced as it finishes to what the outputs read
+        q, a = kept_variables(settings)
+        first = span.index(FAN_START)
+        stored = kept(simulate_chunks(theta, inputs, n, keep(q, a, first), progress=progress, name=scenario.name),
+                      first)
+    del inputs, noise
     solved = solved_per_draw(point.params) if drawn else ()
-    return Draws(scenario, point, settings, theta, innovations, paths, span, tried, drawn, solved)
-
-
-def _simulate_chunks(theta: dict[str, np.ndarray], inputs: Any, n: int, progress: bool | None,
-                     name: str) -> dict[str, np.ndarray]:
-    """:func:`simulate` of ``n`` draws, in chunks of :data:`~model.analysis.sampling.CHUNK` draws
-    (one call for up to a chunk), advancing a progress bar (:func:`progress_bar`) a chunk at a time.
-
-    The model is row by row in the draws, so the chunks' paths put together are the paths of one
-    call; paths that do not vary by draw (``(1, T)``, e.g. a lever's injection) stay ``(1, T)``."""
-    parts = chunks(n)
-    if len(parts) == 1:
-        return simulate(theta, inputs)
-
-    def rows(x: np.ndarray | None, lo: int, hi: int) -> np.ndarray | None:
-        return x if x is None or x.shape[0] == 1 else x[lo:hi]
-
-    pieces: list[dict[str, np.ndarray]] = []
-    sizes = []
-    with progress_bar(n, f"{name}: paths", progress) as bar:
-        lo = 0
-        for _, m in parts:
-            hi = lo + m
-            sub = replace(inputs, noise=rows(inputs.noise, lo, hi),
-                          injections={k: rows(v, lo, hi) for k, v in inputs.injections.items()})
-            pieces.append(simulate({k: rows(v, lo, hi) for k, v in theta.items()}, sub))
-            sizes.append(m)
-            bar.update(m)
-            lo = hi
-    out = {}
-    for k in pieces[0]:
-        arrays = [p[k] for p in pieces]
-        if all(a.shape[0] == 1 for a in arrays) and max(sizes) > 1:
-            out[k] = arrays[0]  # the same in every draw
-        else:
-            out[k] = np.concatenate([np.broadcast_to(a, (m, *a.shape[1:])) for a, m in zip(arrays, sizes, strict=True)])
-    return out
+    return Draws(scenario, point, settings, theta, innovations, stored, span, tried, drawn, solved)
 
 
 def paired_draws(
