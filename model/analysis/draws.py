@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -45,6 +45,25 @@ FAN_ANNUAL = ("gdp", "gdp_real_yoy", "digital_core_real_yoy", "revenue", "revenu
 """Calendar-year indicators in ``fan.csv``, for every complete year from 2020."""
 FAN_START = str(CALENDAR.report_start)
 """First quarter of a fan."""
+
+
+def scaled_inputs(scenario: Scenario, lever_scales: Mapping[str, np.ndarray]) -> Inputs:
+    """The scenario's inputs with each lever in ``lever_scales`` scaled draw by draw: its injection
+    ``history + f_d x scenario's``, ``(n, T)`` (a lever's injection is linear in its amounts,
+    :meth:`~model.core.levers.base.LeverConfig.scaled`)."""
+    inputs = scenario.inputs()
+    if not lever_scales:
+        return inputs
+    from model.core.levers import REGISTRY as LEVERS
+    from model.inputs.history import history_inputs
+
+    hist = history_inputs(scenario.span).injections
+    configs = scenario.lever_configs()
+    injections = dict(inputs.injections)
+    for name, f in lever_scales.items():
+        own = LEVERS[name].injection(configs[name], scenario.span)[None, :]
+        injections[name] = hist[name] + np.asarray(f, dtype=float).reshape(-1, 1) * own
+    return replace(inputs, injections=injections)
 
 
 def kept_variables(settings: UncertaintyTable) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -114,6 +133,8 @@ class Draws:
         Parameters that vary across draws.
     solved : tuple of str
         Parameters re-solved in every draw.
+    lever_scales : dict of ndarray
+        Factors ``(n,)`` on the amounts of levers that vary by draw (scenario discovery), if any.
     """
 
     scenario: Scenario
@@ -126,6 +147,7 @@ class Draws:
     tried: int
     drawn: tuple[str, ...]
     solved: tuple[str, ...]
+    lever_scales: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -199,7 +221,7 @@ class Draws:
     def inputs(self) -> Inputs:
         """The exogenous inputs of the draws: the scenario's levers and shocks, and the forecast-shock
         gap ``(n, T)`` (``simulate(self.theta, self.inputs())`` gives :attr:`paths`)."""
-        return replace(self.scenario.inputs(),
+        return replace(scaled_inputs(self.scenario, self.lever_scales),
                        noise=forecast_gap(self.results.params, self.settings, self.innovations, self.span))
 
     def values(self, variable: str, period: str) -> np.ndarray:

@@ -30,7 +30,7 @@ deterministic given its seed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,14 @@ import numpy as np
 import pandas as pd
 
 from model.analysis.draw_store import KEEP_PATHS, keep, kept, simulate_chunks
-from model.analysis.draws import FAN_ANNUAL, FAN_QUARTERLY, FAN_START, Draws, kept_variables
+from model.analysis.draws import (
+    FAN_ANNUAL,
+    FAN_QUARTERLY,
+    FAN_START,
+    Draws,
+    kept_variables,
+    scaled_inputs,
+)
 from model.analysis.executors import map_chunks
 from model.analysis.results import Results, run
 from model.analysis.sampling import _Sampler, chunks, draw_innovations, forecast_gap
@@ -113,6 +120,20 @@ def check_workers(workers: int | None, *, key: str = "--workers") -> int:
     return int(workers)
 
 
+def check_lever_scales(scenario: Scenario, scales: Mapping[str, np.ndarray] | None, n: int) -> dict[str, np.ndarray]:
+    """``scales`` as ``(n,)`` float arrays of finite non-negative factors on levers the scenario
+    sets, or :class:`UserError` naming the lever."""
+    out = {}
+    for name, f in (scales or {}).items():
+        if name not in scenario.lever_configs():
+            raise UserError(f"the scenario sets no {name!r} lever to scale", file=scenario.path, key=f"levers.{name}")
+        f = np.asarray(f, dtype=float)
+        if f.shape != (n,) or not np.all(np.isfinite(f) & (f >= 0)):
+            raise UserError(f"expected {n:,} finite non-negative factors, one a draw", key=f"levers.{name}")
+        out[name] = f
+    return out
+
+
 def _draw_and_solve(
     params: ParameterSet, settings: UncertaintyTable, origins: Origins, progress: bool | None, name: str,
     workers: int = 1, scheduler: str | None = None,
@@ -164,6 +185,7 @@ def simulate_draws(
     progress: bool | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    lever_scales: Mapping[str, np.ndarray] | None = None,
 ) -> Draws:
     """Monte Carlo of ``scenario``: draws of parameters and forecast shocks, each re-calibrated.
 
@@ -187,6 +209,11 @@ def simulate_draws(
     scheduler : str, optional
         Run the chunks on Dask: ``"local"`` (a LocalCluster of ``workers`` workers) or a
         scheduler's address; the result is the same as without.
+    lever_scales : mapping, optional
+        Lever name to a factor ``(draws,)`` on the lever's amounts in every draw (scenario
+        discovery over lever sizes, :func:`model.analysis.discover.discover`); the lever's
+        injection is linear in its amounts (:meth:`LeverConfig.scaled`), so a draw's injection is
+        the factor times the scenario's.  The H1 2020 re-calibration does not depend on it.
 
     Returns
     -------
@@ -216,17 +243,19 @@ def simulate_draws(
         check_threshold(t, scenario.horizon, file=scenario.path, key="thresholds")
     point = run(scenario, params=params)
     origins = Origins.of(scenario, point.params, settings)
+    scales = check_lever_scales(scenario, lever_scales, settings.draws)
     theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name, workers, scheduler)
-    return _simulate(point, settings, theta, tried, drawn, innovations, progress)
+    return _simulate(point, settings, theta, tried, drawn, innovations, progress, scales)
 
 
 def _simulate(
     point: Results, settings: UncertaintyTable, theta: dict[str, np.ndarray], tried: int,
     drawn: tuple[str, ...], innovations: np.ndarray | None, progress: bool | None = None,
+    lever_scales: Mapping[str, np.ndarray] | None = None,
 ) -> Draws:
     scenario = point.scenario
     n = settings.draws
-    inputs = scenario.inputs()
+    inputs = scaled_inputs(scenario, lever_scales or {})
     span = inputs.span
     if innovations is None:
         innovations = draw_innovations(n, span, seed=settings.seed)
@@ -244,7 +273,8 @@ def _simulate(
                       first)
     del inputs, noise
     solved = solved_per_draw(point.params) if drawn else ()
-    return Draws(scenario, point, settings, theta, innovations, stored, span, tried, drawn, solved)
+    return Draws(scenario, point, settings, theta, innovations, stored, span, tried, drawn, solved,
+                 dict(lever_scales or {}))
 
 
 def paired_draws(
