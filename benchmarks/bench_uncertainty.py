@@ -103,3 +103,34 @@ def cli_draws() -> object:
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([sys.executable, "-m", "model", "run", "--quiet", "--draws", "10000", "--out", tmp],
                        cwd=ROOT, check=True, env={**os.environ, "MPLBACKEND": "Agg"})
+
+
+def _million_rss() -> dict[str, float]:
+    """``python -m model run --no-figures --draws 1000000`` in a fresh process: its peak RSS (the
+    only child of a fresh wrapper, whose ``RUSAGE_CHILDREN`` is then that run's) and wall time."""
+    wrapper = (
+        "import resource, subprocess, sys, time; t = time.perf_counter(); "
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0, time.perf_counter() - t)"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m", "model", "run", "--quiet",
+                              "--no-figures", "--draws", "1000000", "--out", tmp], cwd=ROOT, check=True,
+                             capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    rss, wall = map(float, out.stdout.split())
+    return {"peak_rss_mb": rss, "wall_s": wall}
+
+
+_MILLION: list[dict[str, float]] = []
+
+
+@case("uncertainty: peak RSS, `run --no-figures --draws 1000000` (fresh process; goal 2 GB)", goal=600.0,
+      repeat=1)
+def million_draws_memory() -> object:
+    """Measured once (the harness's warm-up); the timed repeat returns the figure already measured."""
+    if not _MILLION:
+        _MILLION.append(_million_rss())
+        m = _MILLION[0]
+        print(f"one million re-calibrated draws: peak RSS {m['peak_rss_mb']:.0f} MB "
+              f"({m['peak_rss_mb'] / 1024:.2f} GiB; goal 2 GB), {m['wall_s']:.0f} s", file=sys.stderr)
+    return _MILLION[0]

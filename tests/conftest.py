@@ -53,4 +53,6 @@ def project(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monkey
     # installed copy
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     os.environ.setdefault("MPLBACKEND", "Agg")
+    # font subsets are cached in a folder of the session, never in the user's ~/.cache
+    monkeypatch.setenv("HANGZHOU_MODEL_CACHE", str(tmp_path_factory.getbasetemp() / "cache"))
     return work

@@ -242,11 +242,11 @@ def test_cli_same_seed_gives_identical_comparison_csv(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--draws", "0"], "error: --draws: expected a whole number of draws from 1 to 200000, got '0'"),
-        (["--draws", "-5"], "error: --draws: expected a whole number of draws from 1 to 200000, got '-5'"),
-        (["--draws", "abc"], "error: --draws: expected a whole number of draws from 1 to 200000, got 'abc'"),
-        (["--draws", "2.5"], "error: --draws: expected a whole number of draws from 1 to 200000, got '2.5'"),
-        (["--draws", "300000"], "error: --draws: expected a whole number of draws from 1 to 200000, got '300000'"),
+        (["--draws", "0"], "error: --draws: expected a whole number of draws from 1 to 1000000, got '0'"),
+        (["--draws", "-5"], "error: --draws: expected a whole number of draws from 1 to 1000000, got '-5'"),
+        (["--draws", "abc"], "error: --draws: expected a whole number of draws from 1 to 1000000, got 'abc'"),
+        (["--draws", "2.5"], "error: --draws: expected a whole number of draws from 1 to 1000000, got '2.5'"),
+        (["--draws", "3000000"], "error: --draws: expected a whole number of draws from 1 to 1000000, got '3000000'"),
         (["--draws", "10", "--seed", "-1"], "error: --seed: expected a non-negative whole number, got '-1'"),
         (["--draws", "10", "--seed", "x"], "error: --seed: expected a non-negative whole number, got 'x'"),
         (["--seed", "3"], "error: --seed: needs --draws (a comparison has ranges only with --draws)"),

@@ -32,6 +32,7 @@ def test_a_bar_waits_two_seconds_before_it_appears(monkeypatch):
 
 def _recording_bars(monkeypatch):
     """Record every ``update`` of the Monte Carlo's bars, the real helper underneath."""
+    import model.analysis.draw_store as draw_store
     import model.analysis.montecarlo as mc
 
     real, updates = mc.progress_bar, []
@@ -48,6 +49,7 @@ def _recording_bars(monkeypatch):
         return bar
 
     monkeypatch.setattr(mc, "progress_bar", recording)
+    monkeypatch.setattr(draw_store, "progress_bar", recording)  # the paths' bar
     return updates
 
 
@@ -55,7 +57,7 @@ def test_a_monte_carlo_of_several_chunks_advances_its_bars_a_chunk_at_a_time(mon
     import model.analysis.sampling as sampling
     from model.analysis.montecarlo import simulate_draws
 
-    monkeypatch.setattr(sampling, "CHUNK", 100)  # 300 draws: three chunks, as 200,000 are twenty
+    monkeypatch.setattr(sampling, "CHUNK", 100)  # 300 draws: three chunks, as 1,000,000 are a hundred
     updates = _recording_bars(monkeypatch)
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     d = simulate_draws("scenarios/h2_plan.toml", draws=300, progress=True)  # the helper forced on

@@ -1,4 +1,4 @@
-"""Scenario discovery: which parameter ranges lead to an outcome, by PRIM (EMA Workbench).
+"""Scenario discovery: which parameter and lever ranges lead to an outcome, by PRIM (EMA Workbench).
 
 A Monte Carlo of the scenario (:func:`model.analysis.montecarlo.simulate_draws`, on the chunked
 path: ``workers`` or Dask) gives every draw's uncertain parameters and outcome.  The outcome is an
@@ -9,7 +9,13 @@ the event's draws inside the box; ``density``: share of the box's draws with the
 ``res_dim``: parameters restricted), the chosen box (the first on the trajectory whose density
 reaches ``threshold``) as the parameter limits it imposes, and the trade-off figure.
 
-Only parameters are searched; lever sizes enter through :mod:`model.analysis.sweep`.
+The search covers lever sizes too: every draw scales each lever in ``levers`` by its own factor,
+drawn uniformly from the lever's range (a factor on the scenario's amounts: relief granted,
+project spending, voucher money), and PRIM peels those factors beside the parameters (rows
+``levers.<name>`` of the box).  Ranges are the user's (``--lever relief=0.5:2``), or by default
+:data:`DEFAULT_LEVER_RANGE` (half to one and a half times the scenario's amounts) for every lever
+the scenario sets.  A lever's injection is linear in its amounts, so a draw's lever is the factor
+times the scenario's injection, in one vectorised simulation.
 """
 
 from __future__ import annotations
@@ -28,7 +34,59 @@ from model.inputs.thresholds import Threshold, parse_threshold
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Discovery", "discover"]
+__all__ = ["DEFAULT_LEVER_RANGE", "MAX_LEVER_FACTOR", "Discovery", "discover", "lever_ranges", "parse_lever_range"]
+
+DEFAULT_LEVER_RANGE = (0.5, 1.5)
+"""Factors on a lever's amounts searched by default: from half to one and a half times the
+scenario's (assumption: a stated rule, wide enough to matter and within what a budget could fund)."""
+MAX_LEVER_FACTOR = 10.0
+"""Largest factor a lever range may reach."""
+
+
+def parse_lever_range(text: str, *, key: str = "--lever") -> tuple[str, tuple[float, float]]:
+    """``NAME=LO:HI`` (factors on the scenario's amounts) as ``(name, (lo, hi))``, or a one-line
+    :class:`UserError`."""
+    from model.core.errors import UserError
+
+    name, eq, rest = text.partition("=")
+    lo_text, colon, hi_text = rest.partition(":")
+    try:
+        lo, hi = float(lo_text), float(hi_text)
+    except ValueError:
+        lo = hi = float("nan")
+    if not (eq and colon and name.strip()) or not np.isfinite([lo, hi]).all():
+        raise UserError(f"expected LEVER=LOW:HIGH, factors on the scenario's amounts like relief=0.5:2, got {text!r}",
+                        key=key)
+    return name.strip(), _check_range(name.strip(), lo, hi, key=key)
+
+
+def _check_range(name: str, lo: float, hi: float, *, key: str) -> tuple[float, float]:
+    from model.core.errors import UserError
+
+    if not 0.0 <= lo < hi <= MAX_LEVER_FACTOR:
+        raise UserError(f"expected factors 0 <= LOW < HIGH <= {MAX_LEVER_FACTOR:g} for lever {name!r}, got {lo:g}:{hi:g}",
+                        key=key)
+    return float(lo), float(hi)
+
+
+def lever_ranges(scenario: Scenario, levers: dict[str, tuple[float, float]] | None, *,
+                 key: str = "--lever") -> dict[str, tuple[float, float]]:
+    """The ranges searched: ``levers`` (checked: levers the scenario sets, amounts at both ends
+    valid), or :data:`DEFAULT_LEVER_RANGE` for every lever the scenario sets."""
+    from model.core.errors import UserError
+
+    set_ = scenario.lever_configs()
+    if levers is None:
+        levers = dict.fromkeys(set_, DEFAULT_LEVER_RANGE)
+    out = {}
+    for name, (lo, hi) in levers.items():
+        if name not in set_:
+            sets = ", ".join(set_) or "none"
+            raise UserError(f"the scenario sets no {name!r} lever to search (it sets: {sets})", key=key)
+        out[name] = _check_range(name, lo, hi, key=key)
+        for f in out[name]:
+            scenario.scaled(name, f)  # the amounts at both ends pass the scenario's checks
+    return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,21 +115,33 @@ class Discovery:
 
 
 def discover(scenario: Scenario, outcome: str, *, draws: int = 2_000, seed: int | None = None,
-             threshold: float = 0.5, workers: int = 1, scheduler: str | None = None) -> Discovery:
-    """PRIM on a Monte Carlo of ``scenario`` for the event ``outcome`` (``VARIABLE@PERIOD<VALUE``)."""
+             threshold: float = 0.5, workers: int = 1, scheduler: str | None = None,
+             levers: dict[str, tuple[float, float]] | None = None) -> Discovery:
+    """PRIM on a Monte Carlo of ``scenario`` for the event ``outcome`` (``VARIABLE@PERIOD<VALUE``),
+    over the uncertain parameters and the factors on the levers' amounts (``levers``: name to
+    ``(low, high)``; default :data:`DEFAULT_LEVER_RANGE` for every lever the scenario sets; ``{}``:
+    parameters only)."""
+    from model.analysis.sampling import _stream
     from model.core.errors import UserError
+    from model.inputs.uncertainty_settings import UncertaintyTable, check_draws, check_seed
 
     event = parse_threshold(outcome, horizon=scenario.horizon, key="--outcome")
     if not 0.0 < threshold <= 1.0:
         raise UserError(f"expected a density threshold in (0, 1], got {threshold!r}", key="--density")
-    d = simulate_draws(scenario, draws=draws, seed=seed, progress=False, workers=workers, scheduler=scheduler)
+    ranges = lever_ranges(scenario, levers)
+    n = check_draws(draws)
+    root = check_seed(seed) if seed is not None else (scenario.uncertainty or UncertaintyTable()).seed
+    scales = {name: _stream(root, f"lever_scale.{name}").uniform(lo, hi, n) for name, (lo, hi) in ranges.items()}
+    d = simulate_draws(scenario, draws=n, seed=seed, progress=False, workers=workers, scheduler=scheduler,
+                       lever_scales=scales)
     values = d.values(event.variable, event.period)
     y = {">=": values >= event.value, ">": values > event.value, "<=": values <= event.value,
          "<": values < event.value}[event.op]
     if y.all() or not y.any():
         raise UserError(f"{'every' if y.all() else 'no'} draw meets {event.label}; there is nothing to discover",
                         key="--outcome")
-    x = pd.DataFrame({name: d.theta[name][:, 0] for name in d.drawn})
+    x = pd.DataFrame({**{name: d.theta[name][:, 0] for name in d.drawn},
+                      **{f"levers.{name}": f for name, f in scales.items()}})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # ema_workbench warns at import about optional back-ends
         try:

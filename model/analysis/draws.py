@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from model.analysis.draw_store import Kept, Recomputed, simulate_chunks
 from model.analysis.sampling import forecast_gap, own_noise
 from model.core import indicators
 from model.core.calendar import CALENDAR
-from model.core.indicators import HEADLINE_ROWS, At
+from model.core.indicators import HEADLINE_ROWS, At, is_year
 from model.core.periods import Span, parse_period
 from model.core.simulate import Inputs
 from model.inputs.scenario import Scenario, UncertaintyTable
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 
     from model.analysis.results import Results
 
-__all__ = ["FAN_ANNUAL", "FAN_PERCENTILES", "FAN_QUARTERLY", "FAN_START", "Draws", "fan", "percentile_columns"]
+__all__ = ["FAN_ANNUAL", "FAN_PERCENTILES", "FAN_QUARTERLY", "FAN_START", "Draws", "fan", "kept_variables",
+           "percentile_columns"]
 
 FAN_PERCENTILES = (5, 25, 50, 75, 95)
 """Percentiles of a fan (columns ``p05 ... p95``)."""
@@ -43,6 +45,36 @@ FAN_ANNUAL = ("gdp", "gdp_real_yoy", "digital_core_real_yoy", "revenue", "revenu
 """Calendar-year indicators in ``fan.csv``, for every complete year from 2020."""
 FAN_START = str(CALENDAR.report_start)
 """First quarter of a fan."""
+
+
+def scaled_inputs(scenario: Scenario, lever_scales: Mapping[str, np.ndarray]) -> Inputs:
+    """The scenario's inputs with each lever in ``lever_scales`` scaled draw by draw: its injection
+    ``history + f_d x scenario's``, ``(n, T)`` (a lever's injection is linear in its amounts,
+    :meth:`~model.core.levers.base.LeverConfig.scaled`)."""
+    inputs = scenario.inputs()
+    if not lever_scales:
+        return inputs
+    from model.core.levers import REGISTRY as LEVERS
+    from model.inputs.history import history_inputs
+
+    hist = history_inputs(scenario.span).injections
+    configs = scenario.lever_configs()
+    injections = dict(inputs.injections)
+    for name, f in lever_scales.items():
+        own = LEVERS[name].injection(configs[name], scenario.span)[None, :]
+        injections[name] = hist[name] + np.asarray(f, dtype=float).reshape(-1, 1) * own
+    return replace(inputs, injections=injections)
+
+
+def kept_variables(settings: UncertaintyTable) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The quarterly and calendar-year indicators a large Monte Carlo keeps
+    (:mod:`model.analysis.draw_store`): the fan's, the headline's, the thresholds' variables and
+    the growth rates of ``to_frame("draws")``."""
+    events = [parse_threshold(t) for t in (settings.thresholds or DEFAULT_THRESHOLDS)]
+    quarterly = dict.fromkeys([*FAN_QUARTERLY, *(t.variable for t in events if not is_year(t.period))])
+    annual = dict.fromkeys([*FAN_ANNUAL, *(v for v, _, _ in HEADLINE_ROWS), "gdp_real_yoy", "revenue_yoy",
+                            *(t.variable for t in events if is_year(t.period))])
+    return tuple(quarterly), tuple(annual)
 
 
 def percentile_columns(percentiles: Sequence[int] = FAN_PERCENTILES, *, prefix: str = "") -> list[str]:
@@ -58,12 +90,21 @@ def fan(
     ``values`` maps a variable to an ``(n, P)`` array whose columns are the periods ``labels``.
     """
     names = list(values)
-    stack = np.concatenate([np.asarray(values[v], dtype=float) for v in names], axis=1)
-    pct = np.percentile(stack, list(percentiles), axis=0).T  # (V * P, len(percentiles))
+    # a variable at a time (the same numbers as all at once: percentiles are column by column),
+    # so a million draws need no copy of every variable together
+    pct = np.concatenate([np.percentile(np.asarray(values[v], dtype=float), list(percentiles), axis=0).T
+                          for v in names]) if names else np.empty((0, len(percentiles)))
     frame = pd.DataFrame(pct, columns=percentile_columns(percentiles))
     frame.insert(0, "variable", np.repeat(names, len(labels)))
     frame.insert(0, "period", np.tile(list(labels), len(names)))
     return frame
+
+
+def _take(x: np.ndarray, columns: list[int]) -> np.ndarray:
+    """``x[:, columns]``, a view (no copy of a million rows) when the columns are a run."""
+    if columns and columns == list(range(columns[0], columns[0] + len(columns))):
+        return x[:, columns[0] : columns[0] + len(columns)]
+    return x[:, columns]
 
 
 @dataclass(frozen=True, eq=False)
@@ -81,8 +122,10 @@ class Draws:
         Every parameter, ``(n, 1)``: accepted draws with the ``per_draw`` parameters solved.
     innovations : ndarray
         Standard-normal forecast-shock innovations ``(n, T)``.
-    paths : dict of ndarray
-        Model paths ``(n, T)`` over :attr:`span` (as :func:`model.core.simulate.simulate`).
+    stored : dict of ndarray or Kept
+        Every model path ``(n, T)`` over :attr:`span` (as :func:`model.core.simulate.simulate`),
+        or, beyond :data:`~model.analysis.draw_store.KEEP_PATHS` draws, the indicators the
+        outputs read (:class:`~model.analysis.draw_store.Kept`); see :attr:`paths`.
     span : Span
     tried : int
         Draws made, including those rejected because they could not meet the H1 targets.
@@ -93,6 +136,8 @@ class Draws:
     own_innovations : dict of ndarray
         Standard-normal innovations ``(n, T)`` of the digital core's and revenue's own forecast
         shocks (``digital``, ``revenue``; :func:`model.analysis.sampling.own_innovations`).
+    lever_scales : dict of ndarray
+        Factors ``(n,)`` on the amounts of levers that vary by draw (scenario discovery), if any.
     """
 
     scenario: Scenario
@@ -100,12 +145,13 @@ class Draws:
     settings: UncertaintyTable
     theta: dict[str, np.ndarray]
     innovations: np.ndarray
-    paths: dict[str, np.ndarray]
+    stored: dict[str, np.ndarray] | Kept
     span: Span
     tried: int
     drawn: tuple[str, ...]
     solved: tuple[str, ...]
     own_innovations: Mapping[str, np.ndarray] = field(default_factory=dict)
+    lever_scales: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -121,14 +167,48 @@ class Draws:
         return self.n / self.tried
 
     @cached_property
-    def quarterly(self) -> dict[str, np.ndarray]:
-        """Quarterly and YTD indicators over :attr:`span`, ``(n, T)`` each."""
+    def paths(self) -> dict[str, np.ndarray]:
+        """Model paths ``(n, T)`` over :attr:`span`; beyond
+        :data:`~model.analysis.draw_store.KEEP_PATHS` draws simulated again (chunk by chunk, the
+        same numbers) when first asked for, at about 4 KB a draw."""
+        if isinstance(self.stored, Kept):
+            return simulate_chunks(self.theta, self.inputs(), self.n)
+        return self.stored
+
+    @cached_property
+    def quarterly(self) -> Mapping[str, np.ndarray]:
+        """Quarterly and YTD indicators over :attr:`span`, ``(n, T)`` each (beyond
+        :data:`~model.analysis.draw_store.KEEP_PATHS` draws, each simulated again when first asked for)."""
+        if isinstance(self.stored, Kept):
+            return self._recomputed(annual=False)
         return indicators.quarterly(self.paths)
 
     @cached_property
-    def annual(self) -> dict[str, np.ndarray]:
-        """Calendar-year indicators, ``(n, years)`` each."""
+    def annual(self) -> Mapping[str, np.ndarray]:
+        """Calendar-year indicators, ``(n, years)`` each (as :attr:`quarterly`)."""
+        if isinstance(self.stored, Kept):
+            return self._recomputed(annual=True)
         return indicators.annual(self.paths)
+
+    def _recomputed(self, *, annual: bool) -> Recomputed:
+        of = indicators.annual if annual else indicators.quarterly
+        names = tuple(of(self.results.paths))
+
+        def compute(name: str) -> np.ndarray:
+            inputs = self.inputs()
+            return simulate_chunks(self.theta, inputs, self.n, lambda paths: {name: of(paths)[name]})[name]
+
+        return Recomputed(annual, names, compute)
+
+    def _columns(self, variable: str, columns: Sequence[int], *, annual: bool) -> np.ndarray:
+        """``variable``'s values ``(n, len(columns))`` at positions ``columns`` of the quarterly
+        (over :attr:`span`) or calendar-year arrays, from what is kept if it can."""
+        if isinstance(self.stored, Kept):
+            kept = self.stored.annual if annual else self.stored.quarterly
+            shift = 0 if annual else self.stored.first
+            if variable in kept and all(c >= shift for c in columns):
+                return _take(kept[variable], [c - shift for c in columns])
+        return _take((self.annual if annual else self.quarterly)[variable], list(columns))
 
     @property
     def quarters(self) -> list[str]:
@@ -145,19 +225,21 @@ class Draws:
     def inputs(self) -> Inputs:
         """The exogenous inputs of the draws: the scenario's levers and shocks, and the forecast-shock
         gap ``(n, T)`` (``simulate(self.theta, self.inputs())`` gives :attr:`paths`)."""
-        return replace(self.scenario.inputs(),
+        return replace(scaled_inputs(self.scenario, self.lever_scales),
                        noise=forecast_gap(self.results.params, self.settings, self.innovations, self.span),
                        **own_noise(self.results.params, self.settings, self.own_innovations, self.span))
 
     def values(self, variable: str, period: str) -> np.ndarray:
         """Every draw's value of ``variable`` in ``period`` (a year or a quarter), ``(n,)``."""
-        return At(variable, str(period)).lookup(self.quarterly, self.annual, self.span)
+        at = At(variable, str(period))
+        return self._columns(variable, [at.column(self.span)], annual=at.annual)[:, 0]
 
     def _arrays(self, quarterly: Sequence[str], annual: Sequence[str], quarters: Sequence[str],
                 years: Sequence[str]) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
         qi = [self.span.index(q) for q in quarters]
         yi = [int(y) - self.span.first_year for y in years]
-        return ({v: self.quarterly[v][:, qi] for v in quarterly}, {v: self.annual[v][:, yi] for v in annual})
+        return ({v: self._columns(v, qi, annual=False) for v in quarterly},
+                {v: self._columns(v, yi, annual=True) for v in annual})
 
     def fan(
         self,

@@ -34,7 +34,7 @@ deterministic given its seed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -42,7 +42,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from model.analysis.draws import FAN_ANNUAL, FAN_QUARTERLY, Draws
+from model.analysis.draw_store import KEEP_PATHS, keep, kept, simulate_chunks
+from model.analysis.draws import (
+    FAN_ANNUAL,
+    FAN_QUARTERLY,
+    FAN_START,
+    Draws,
+    kept_variables,
+    scaled_inputs,
+)
 from model.analysis.executors import map_chunks
 from model.analysis.results import Results, run
 from model.analysis.sampling import (
@@ -56,7 +64,6 @@ from model.analysis.sampling import (
 from model.core.errors import UserError
 from model.core.parameters import ParameterSet
 from model.core.progress import progress_bar
-from model.core.simulate import simulate
 from model.fitting.calibration import recalibrate, solved_per_draw
 from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
 from model.inputs.thresholds import DEFAULT_THRESHOLDS, check_threshold
@@ -90,10 +97,11 @@ MAX_WORKERS = 256
 
 def _solve_chunk(
     params: ParameterSet, settings: UncertaintyTable, origins: Origins, chunk: int, m: int
-) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, int]:
     """Chunk ``chunk`` of the draws: ``m`` parameter sets from the chunk's own streams, each
     re-calibrated, those that cannot meet the targets drawn again (in rounds, not per draw).
-    Returns every parameter ``(m, 1)``, which draws were accepted, and the draws tried."""
+    Returns the parameters' names and values ``(m, names)`` (one block, so that a million draws
+    do not leave thousands of small arrays behind), which draws were accepted, and the draws tried."""
     sampler = _Sampler(params, settings, settings.seed, origins, chunk)
     base = {k: np.full((1, 1), v) for k, v in params.theta().items()}
     theta, ok = recalibrate(params, {**base, **sampler.draw(m)})
@@ -110,7 +118,8 @@ def _solve_chunk(
             theta[k][bad] = np.broadcast_to(v, (bad.size, 1))
         ok[bad] = ok_fresh
         tried += bad.size
-    return theta, ok, tried
+    names = tuple(theta)
+    return names, np.column_stack([theta[k] for k in names]), ok, tried
 
 
 def check_workers(workers: int | None, *, key: str = "--workers") -> int:
@@ -120,6 +129,20 @@ def check_workers(workers: int | None, *, key: str = "--workers") -> int:
     if isinstance(workers, bool) or not isinstance(workers, int | np.integer) or not 1 <= workers <= MAX_WORKERS:
         raise UserError(f"expected a whole number of workers from 1 to {MAX_WORKERS}, got {workers!r}", key=key)
     return int(workers)
+
+
+def check_lever_scales(scenario: Scenario, scales: Mapping[str, np.ndarray] | None, n: int) -> dict[str, np.ndarray]:
+    """``scales`` as ``(n,)`` float arrays of finite non-negative factors on levers the scenario
+    sets, or :class:`UserError` naming the lever."""
+    out = {}
+    for name, f in (scales or {}).items():
+        if name not in scenario.lever_configs():
+            raise UserError(f"the scenario sets no {name!r} lever to scale", file=scenario.path, key=f"levers.{name}")
+        f = np.asarray(f, dtype=float)
+        if f.shape != (n,) or not np.all(np.isfinite(f) & (f >= 0)):
+            raise UserError(f"expected {n:,} finite non-negative factors, one a draw", key=f"levers.{name}")
+        out[name] = f
+    return out
 
 
 def _draw_and_solve(
@@ -142,9 +165,16 @@ def _draw_and_solve(
     with progress_bar(n, f"{name}: draws", progress) as bar:
         results = map_chunks(_solve_chunk, [(params, settings, origins, i, m) for i, m in parts], workers=workers,
                              scheduler=scheduler, done=lambda i: bar.update(parts[i][1]))
-    theta = {k: np.concatenate([r[0][k] for r in results]) for k in results[0][0]}
-    ok = np.concatenate([r[1] for r in results])
-    tried = sum(r[2] for r in results)
+    names = results[0][0]
+    ok = np.concatenate([r[2] for r in results])
+    tried = sum(r[3] for r in results)
+    values = np.empty((n, len(names)), order="F")  # a column a parameter: each (n, 1) view is contiguous
+    lo = 0
+    for i, r in enumerate(results):
+        values[lo : lo + r[1].shape[0]] = r[1]
+        lo += r[1].shape[0]
+        results[i] = None  # free the chunk as it is joined
+    theta = {k: values[:, j : j + 1] for j, k in enumerate(names)}
     if not ok.all():
         raise UserError(
             f"only {ok.sum():,} of {tried:,} draws reproduce the H1 2020 targets within the parameters' "
@@ -166,6 +196,7 @@ def simulate_draws(
     progress: bool | None = None,
     workers: int | None = None,
     scheduler: str | None = None,
+    lever_scales: Mapping[str, np.ndarray] | None = None,
 ) -> Draws:
     """Monte Carlo of ``scenario``: draws of parameters and forecast shocks, each re-calibrated.
 
@@ -189,6 +220,11 @@ def simulate_draws(
     scheduler : str, optional
         Run the chunks on Dask: ``"local"`` (a LocalCluster of ``workers`` workers) or a
         scheduler's address; the result is the same as without.
+    lever_scales : mapping, optional
+        Lever name to a factor ``(draws,)`` on the lever's amounts in every draw (scenario
+        discovery over lever sizes, :func:`model.analysis.discover.discover`); the lever's
+        injection is linear in its amounts (:meth:`LeverConfig.scaled`), so a draw's injection is
+        the factor times the scenario's.  The H1 2020 re-calibration does not depend on it.
 
     Returns
     -------
@@ -218,17 +254,19 @@ def simulate_draws(
         check_threshold(t, scenario.horizon, file=scenario.path, key="thresholds")
     point = run(scenario, params=params)
     origins = Origins.of(scenario, point.params, settings)
+    scales = check_lever_scales(scenario, lever_scales, settings.draws)
     theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name, workers, scheduler)
-    return _simulate(point, settings, theta, tried, drawn, innovations, progress)
+    return _simulate(point, settings, theta, tried, drawn, innovations, progress, scales)
 
 
 def _simulate(
     point: Results, settings: UncertaintyTable, theta: dict[str, np.ndarray], tried: int,
     drawn: tuple[str, ...], innovations: np.ndarray | None, progress: bool | None = None,
+    lever_scales: Mapping[str, np.ndarray] | None = None,
 ) -> Draws:
     scenario = point.scenario
     n = settings.draws
-    inputs = scenario.inputs()
+    inputs = scaled_inputs(scenario, lever_scales or {})
     span = inputs.span
     if innovations is None:
         innovations = draw_innovations(n, span, seed=settings.seed)
@@ -238,46 +276,17 @@ def _simulate(
     noise = forecast_gap(point.params, settings, innovations, span)
     own = own_innovations(n, span, seed=settings.seed)
     inputs = replace(inputs, noise=noise, **own_noise(point.params, settings, own, span))
-    paths = _simulate_chunks(theta, inputs, n, progress, scenario.name)
+    if n <= KEEP_PATHS:
+        stored = simulate_chunks(theta, inputs, n, progress=progress, name=scenario.name)
+    else:  # each chunk reduced as it finishes to what the outputs read
+        q, a = kept_variables(settings)
+        first = span.index(FAN_START)
+        stored = kept(simulate_chunks(theta, inputs, n, keep(q, a, first), progress=progress, name=scenario.name),
+                      first)
+    del inputs, noise
     solved = solved_per_draw(point.params) if drawn else ()
-    return Draws(scenario, point, settings, theta, innovations, paths, span, tried, drawn, solved, own)
-
-
-def _simulate_chunks(theta: dict[str, np.ndarray], inputs: Any, n: int, progress: bool | None,
-                     name: str) -> dict[str, np.ndarray]:
-    """:func:`simulate` of ``n`` draws, in chunks of :data:`~model.analysis.sampling.CHUNK` draws
-    (one call for up to a chunk), advancing a progress bar (:func:`progress_bar`) a chunk at a time.
-
-    The model is row by row in the draws, so the chunks' paths put together are the paths of one
-    call; paths that do not vary by draw (``(1, T)``, e.g. a lever's injection) stay ``(1, T)``."""
-    parts = chunks(n)
-    if len(parts) == 1:
-        return simulate(theta, inputs)
-
-    def rows(x: np.ndarray | None, lo: int, hi: int) -> np.ndarray | None:
-        return x if x is None or x.shape[0] == 1 else x[lo:hi]
-
-    pieces: list[dict[str, np.ndarray]] = []
-    sizes = []
-    with progress_bar(n, f"{name}: paths", progress) as bar:
-        lo = 0
-        for _, m in parts:
-            hi = lo + m
-            sub = replace(inputs, noise=rows(inputs.noise, lo, hi), digital_noise=rows(inputs.digital_noise, lo, hi),
-                          revenue_noise=rows(inputs.revenue_noise, lo, hi),
-                          injections={k: rows(v, lo, hi) for k, v in inputs.injections.items()})
-            pieces.append(simulate({k: rows(v, lo, hi) for k, v in theta.items()}, sub))
-            sizes.append(m)
-            bar.update(m)
-            lo = hi
-    out = {}
-    for k in pieces[0]:
-        arrays = [p[k] for p in pieces]
-        if all(a.shape[0] == 1 for a in arrays) and max(sizes) > 1:
-            out[k] = arrays[0]  # the same in every draw
-        else:
-            out[k] = np.concatenate([np.broadcast_to(a, (m, *a.shape[1:])) for a, m in zip(arrays, sizes, strict=True)])
-    return out
+    return Draws(scenario, point, settings, theta, innovations, stored, span, tried, drawn, solved, own,
+                 dict(lever_scales or {}))
 
 
 def paired_draws(

@@ -47,8 +47,10 @@ class PriorTable(Table):
     """Where the range comes from (a citation, or "assumption")."""
 
 
-MAX_DRAWS = 200_000
-"""Most Monte Carlo draws a run may ask for (``[uncertainty] draws``, ``--draws``, the API)."""
+MAX_DRAWS = 1_000_000
+"""Most Monte Carlo draws a run may ask for (``[uncertainty] draws``, ``--draws``, the API); a million
+re-calibrated draws peak under 2 GB (a large Monte Carlo keeps only what its outputs read:
+:mod:`model.analysis.draw_store`)."""
 
 
 def _whole_number(value: object) -> int | None:

@@ -82,8 +82,17 @@ def font_subset(chars: str) -> str:
 
     Embedding the font makes the page show its Chinese on any machine, with no font installed and
     no network; cutting it to the characters the page uses keeps the file small (about 1 KB a
-    character instead of 16 MB).  ``fontTools`` comes with matplotlib.
+    character instead of 16 MB).  ``fontTools`` comes with matplotlib.  The subset is cached by
+    the hash of its characters (:func:`model.present.fonts.cached_subset`).
     """
+    from model.present.fonts import cached_subset
+
+    return "data:font/otf;base64," + base64.b64encode(
+        cached_subset(chars, "layout_features=*;name_IDs=*;hinting=False", lambda: _subset(chars))).decode("ascii")
+
+
+def _subset(chars: str) -> bytes:
+    """The font cut down to ``chars`` (fontTools' subsetter), as OpenType bytes."""
     import io
 
     from fontTools import subset
@@ -103,7 +112,7 @@ def font_subset(chars: str) -> str:
         font.save(buf)
     finally:
         font.close()  # the font file stays open until closed (fontTools reads it lazily)
-    return "data:font/otf;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return buf.getvalue()
 
 
 def render(title: str, meta: str, sections: Sequence[dict[str, Any]], *, lang: str = DEFAULT_LANG,
