@@ -42,6 +42,7 @@ from model.analysis.draws import FAN_ANNUAL, FAN_QUARTERLY, Draws
 from model.analysis.executors import map_chunks
 from model.analysis.results import Results, run
 from model.analysis.sampling import _Sampler, chunks, draw_innovations, forecast_gap
+from model.core.calendar import CALENDAR, release_name
 from model.core.errors import UserError
 from model.core.parameters import ParameterSet
 from model.core.progress import progress_bar
@@ -50,6 +51,7 @@ from model.fitting.calibration import recalibrate, solved_per_draw
 from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
 from model.inputs.thresholds import DEFAULT_THRESHOLDS, check_threshold
 from model.inputs.uncertainty_settings import Origins, check_draws, check_seed
+from model.inputs.vintage import DEFAULT_VINTAGE, Vintage
 
 __all__ = ["MAX_WORKERS", "check_workers", "difference_fan", "paired_draws", "simulate_draws"]
 
@@ -78,14 +80,15 @@ MAX_WORKERS = 256
 
 
 def _solve_chunk(
-    params: ParameterSet, settings: UncertaintyTable, origins: Origins, chunk: int, m: int
+    params: ParameterSet, settings: UncertaintyTable, origins: Origins, chunk: int, m: int,
+    vintage: Vintage = DEFAULT_VINTAGE,
 ) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
     """Chunk ``chunk`` of the draws: ``m`` parameter sets from the chunk's own streams, each
     re-calibrated, those that cannot meet the targets drawn again (in rounds, not per draw).
     Returns every parameter ``(m, 1)``, which draws were accepted, and the draws tried."""
     sampler = _Sampler(params, settings, settings.seed, origins, chunk)
     base = {k: np.full((1, 1), v) for k, v in params.theta().items()}
-    theta, ok = recalibrate(params, {**base, **sampler.draw(m)})
+    theta, ok = recalibrate(params, {**base, **sampler.draw(m)}, vintage=vintage)
     theta = {k: np.array(np.broadcast_to(v, (m, 1))) for k, v in theta.items()}
     tried = m
     for _ in range(MAX_ROUNDS):
@@ -94,7 +97,7 @@ def _solve_chunk(
             break
         if ok.sum() < MIN_ACCEPTANCE * tried and tried >= 5 * m:
             break
-        fresh, ok_fresh = recalibrate(params, {**base, **sampler.draw(bad.size)})
+        fresh, ok_fresh = recalibrate(params, {**base, **sampler.draw(bad.size)}, vintage=vintage)
         for k, v in fresh.items():
             theta[k][bad] = np.broadcast_to(v, (bad.size, 1))
         ok[bad] = ok_fresh
@@ -113,7 +116,7 @@ def check_workers(workers: int | None, *, key: str = "--workers") -> int:
 
 def _draw_and_solve(
     params: ParameterSet, settings: UncertaintyTable, origins: Origins, progress: bool | None, name: str,
-    workers: int = 1, scheduler: str | None = None,
+    workers: int = 1, scheduler: str | None = None, vintage: Vintage = DEFAULT_VINTAGE,
 ) -> tuple[dict[str, np.ndarray], int, tuple[str, ...]]:
     """Draw ``settings.draws`` accepted parameter sets, each re-calibrated; return them, the
     number of draws tried and the names drawn.
@@ -129,16 +132,20 @@ def _draw_and_solve(
         return {k: np.broadcast_to(v, (n, 1)) for k, v in base.items()}, n, ()
     parts = chunks(n)
     with progress_bar(n, f"{name}: draws", progress) as bar:
-        results = map_chunks(_solve_chunk, [(params, settings, origins, i, m) for i, m in parts], workers=workers,
+        results = map_chunks(_solve_chunk, [(params, settings, origins, i, m, vintage) for i, m in parts], workers=workers,
                              scheduler=scheduler, done=lambda i: bar.update(parts[i][1]))
     theta = {k: np.concatenate([r[0][k] for r in results]) for k in results[0][0]}
     ok = np.concatenate([r[1] for r in results])
     tried = sum(r[2] for r in results)
     if not ok.all():
         raise UserError(
-            f"only {ok.sum():,} of {tried:,} draws reproduce the H1 2020 targets within the parameters' "
-            "bounds; narrow the priors (uncertainty.scale, uncertainty.priors) or free the parameters "
-            "set in [parameters] that the calibration needs", file=origins.file, key="uncertainty",
+            f"only {ok.sum():,} of {tried:,} draws reproduce the {release_name(vintage.as_of)} targets within the "
+            "parameters' bounds; narrow the priors (uncertainty.scale, uncertainty.priors) or free the parameters "
+            "set in [parameters] that the calibration needs" + (
+                "; after H1 the release holds more independent figures than the per-draw parameters can meet "
+                "when the others are drawn: uncertainty.draw_parameters = false draws the forecast shocks only"
+                if pd.Period(vintage.as_of, freq="Q") > CALENDAR.last_observed else ""),
+            file=origins.file, key="uncertainty",
         )
     return theta, tried, sampler.drawn
 
@@ -207,7 +214,8 @@ def simulate_draws(
         check_threshold(t, scenario.horizon, file=scenario.path, key="thresholds")
     point = run(scenario, params=params)
     origins = Origins.of(scenario, point.params, settings)
-    theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name, workers, scheduler)
+    theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name, workers, scheduler,
+                                          scenario.vintage)
     return _simulate(point, settings, theta, tried, drawn, innovations, progress)
 
 
@@ -224,9 +232,9 @@ def _simulate(
     innovations = np.asarray(innovations, dtype=float)
     if innovations.shape != (n, span.n):
         raise ValueError(f"innovations must have shape {(n, span.n)}, got {innovations.shape}")
-    noise = forecast_gap(point.params, settings, innovations, span)
+    noise = forecast_gap(point.params, settings, innovations, span, start=inputs.calendar.first_scenario)
     paths = _simulate_chunks(theta, replace(inputs, noise=noise), n, progress, scenario.name)
-    solved = solved_per_draw(point.params) if drawn else ()
+    solved = solved_per_draw(point.params, scenario.vintage) if drawn else ()
     return Draws(scenario, point, settings, theta, innovations, paths, span, tried, drawn, solved)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from model.core.blocks.shock import stochastic_gap
 from model.core.blocks.trend import JOINT
@@ -191,10 +192,13 @@ def draw_innovations(n: int, span: Span, *, seed: int) -> np.ndarray:
     return out
 
 
-def forecast_gap(params: ParameterSet, settings: UncertaintyTable, innovations: np.ndarray, span: Span) -> np.ndarray:
+def forecast_gap(
+    params: ParameterSet, settings: UncertaintyTable, innovations: np.ndarray, span: Span, *,
+    start: str | pd.Period = SHOCK_START,
+) -> np.ndarray:
     """The forecast-shock gap ``(n, T)`` in percent of trend from standard-normal ``innovations``
-    ``(n, T)`` over ``span``: :func:`model.core.blocks.shock.stochastic_gap` from 2020Q3 at ``params``'
-    ``shock_ar`` and ``shock_annual_sd``, its innovation sd times ``scale`` (zero without
-    ``draw_shocks``)."""
+    ``(n, T)`` over ``span``: :func:`model.core.blocks.shock.stochastic_gap` from ``start`` (the
+    quarter after the round, 2020Q3 by default) at ``params``' ``shock_ar`` and ``shock_annual_sd``,
+    its innovation sd times ``scale`` (zero without ``draw_shocks``)."""
     shock_theta = {k: np.full((1, 1), params[k]) for k in ("shock_annual_sd", "shock_ar")}
-    return stochastic_gap(shock_theta, innovations, span, SHOCK_START, scale=settings.scale * settings.draw_shocks)
+    return stochastic_gap(shock_theta, innovations, span, str(start), scale=settings.scale * settings.draw_shocks)

@@ -63,7 +63,7 @@ def parse_seed(text: str) -> int:
 
 
 def check_calibration(results: Results, *, accept: bool) -> None:
-    """Refuse a run whose calibration misses its H1 2020 targets, unless ``accept``.
+    """Refuse a run whose calibration misses its targets (H1 2020 as of 2020Q2), unless ``accept``.
 
     Raises
     ------
@@ -78,6 +78,6 @@ def check_calibration(results: Results, *, accept: bool) -> None:
                         for r in miss.itertuples())
     p = results.params
     fixed = ", ".join(f"{n} = {p[n]:g}" for n in sorted(p.fixed)) or "no parameter"
-    raise UserError(f"misses the H1 2020 targets {targets} with {fixed} fixed; change the fixed values "
+    raise UserError(f"misses the {cal.release} targets {targets} with {fixed} fixed; change the fixed values "
                     "or pass --accept-calibration-miss", file=results.scenario.path or results.name,
                     key="calibration")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from model.analysis.draws import percentile_columns
-from model.analysis.uncertainty import SHOCK_START, Draws, priors
+from model.analysis.uncertainty import Draws, priors
 from model.core.blocks.shock import innovation_sd
 from model.present.labels import DEFAULT_LANG
 
@@ -85,13 +85,13 @@ def _forecast_shock(draws: Draws) -> dict[str, Any]:
     s = draws.settings
     p = draws.results.params
     k = s.scale * s.draw_shocks
-    return {"start": SHOCK_START, "ar": p["shock_ar"], "annual_growth_sd": p["shock_annual_sd"] * k,
+    return {"start": str(draws.scenario.vintage.calendar.first_scenario), "ar": p["shock_ar"], "annual_growth_sd": p["shock_annual_sd"] * k,
             "innovation_sd": float(innovation_sd(p["shock_annual_sd"], p["shock_ar"])) * k}
 
 
 def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
     """The ``## Uncertainty`` section of ``report.md``, as lines."""
-    from model.present.tables import md_table
+    from model.present.tables import md_table, number_word
 
     s = draws.settings
     p = draws.results.params
@@ -108,7 +108,7 @@ def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
         index=pd.Index(drawn, name="parameter"),
     )
     shock = _forecast_shock(draws)
-    shocks = (f"forecast shocks from {SHOCK_START} (an AR(1) output gap, coefficient {p['shock_ar']:g}, that adds "
+    shocks = (f"forecast shocks from {shock['start']} (an AR(1) output gap, coefficient {p['shock_ar']:g}, that adds "
               f"{shock['annual_growth_sd']:.3g} pp to the sd of annual growth, as the 2012-2019 trend residuals "
               f"do: innovation sd {shock['innovation_sd']:.3g}% of trend)"
               ) if s.draw_shocks and s.scale > 0 else "no forecast shocks"
@@ -121,7 +121,8 @@ def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
         "## Uncertainty",
         "",
         f"{draws.n:,} draws (seed {s.seed}, scale {s.scale:g}) {params} and {shocks}. Every draw is "
-        f"re-calibrated so that it reproduces the six H1 2020 targets ({', '.join(draws.solved)} solved "
+        f"re-calibrated so that it reproduces the {number_word(len(draws.results.calibration.fit))} "
+        f"{draws.results.calibration.release} targets ({', '.join(draws.solved)} solved "
         f"again); {accepted}. Percentiles are across draws; `point` is the deterministic run above. "
         "Quarter-by-quarter and year-to-date ranges are in `fan.csv`.",
         "",
