@@ -316,3 +316,24 @@ def test_a_file_cannot_set_the_vintage(tmp_path):
     with pytest.raises(UserError) as err:
         load_scenario(f)
     assert str(err.value).startswith(f"{f.resolve()}: vintage: unknown key")
+
+
+def test_compare_takes_the_round_too(tmp_path, capsys):
+    message = _refused(["compare", "--as-of", "2020Q3", "--out", str(tmp_path / "c")], tmp_path, capsys)
+    assert message.startswith("error: --as-of: 2020Q3: ") and not (tmp_path / "c").exists()
+
+
+@pytest.mark.slow  # two runs and their comparison
+def test_compare_as_of_q3(q3_folder, tmp_path):
+    folder, _ = q3_folder
+    plan = tmp_path / "q4_relief.toml"
+    plan.write_text('# assumption: the baseline\'s Q4 relief (scenarios/baseline.toml)\nhorizon = "2021Q4"\n'
+                    "[levers.tax_fee_relief]\namount = { 2020Q4 = 160.0 }\n", encoding="utf-8")
+    out = tmp_path / "c"
+    assert main(["compare", str(plan), "--baseline", "scenarios/no_new_measures.toml", "--quiet", "--as-of", "2020Q3",
+                 "--data", str(folder), "--out", str(out)]) == 0
+    comp = pd.read_csv(out / "comparison.csv", encoding="utf-8-sig")
+    relief = comp[(comp.variable == "gdp_ytd") & (comp.period == "2020Q3")]
+    assert np.allclose(relief.difference, 0.0)  # Q3 is history in both
+    later = comp[(comp.variable == "gdp_ytd") & (comp.period == "2020Q4")]
+    assert (later.difference > 0).all()

@@ -294,7 +294,7 @@ def paired_draws(
     """
     a = simulate_draws(scenario, draws=draws, seed=seed, scale=scale, params=params, progress=progress)
     if not isinstance(baseline, Scenario):
-        baseline = load_scenario(baseline)
+        baseline = load_scenario(baseline, vintage=a.scenario.vintage)
     base = baseline.model_copy(update={"uncertainty": a.settings})
     point = run(base, params=params)
     if point.params == a.results.params:

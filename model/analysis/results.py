@@ -108,7 +108,7 @@ class Results:
             head,
             "",
             f"H2 2020 real growth (H2 over H2 2019): {self.h2_growth():.2f}%",
-            f"Track record of the method: {track_record_line()}",
+            f"Track record of the method: {self.track_record()}",
             "",
             f"Calibration to {self.calibration.release} " + ("(all targets met)" if self.calibration.ok else "(TARGETS MISSED)"),
             fit.to_string(index=False, float_format=lambda x: f"{x:,.3f}"),
@@ -116,8 +116,10 @@ class Results:
         return "\n".join(lines)
 
     def track_record(self) -> str:
-        """The method's backtest record for the same as-of release (H1 -> full year)."""
-        return track_record_line()
+        """The method's backtest record for the same stage of release as the run's round (as of
+        2020Q2: H1 -> full year; as of a Q3 round: Q1-Q3 -> full year)."""
+        q = self.scenario.vintage.calendar.last_observed.quarter
+        return track_record_line(("Q1", "H1", "Q1-Q3", "Q1-Q3")[q - 1])
 
     def h2_growth(self, variable: str = "gdp_real") -> float:
         """Growth of 2020 H2 over 2019 H2, percent (the shock year's H2, whatever the round)."""

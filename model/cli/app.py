@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 from model.cli.backtest import add_parser as add_backtest_parser
 from model.cli.backtest import cmd_backtest
-from model.cli.common import DEFAULT_RESULTS, DEFAULT_SCENARIO, check_calibration, params_from_args
+from model.cli.common import (
+    DEFAULT_RESULTS,
+    DEFAULT_SCENARIO,
+    add_vintage_options,
+    check_calibration,
+    params_from_args,
+)
 from model.cli.compare import add_parsers as add_compare_parsers
 from model.cli.compare import cmd_compare, cmd_solve
 from model.cli.uncertainty import (
@@ -229,17 +235,6 @@ def build_parser() -> argparse.ArgumentParser:
     for p in sub.choices.values():  # every command: the language of labels, tables and figures
         add_lang_option(p)
     return parser
-
-
-def add_vintage_options(p: argparse.ArgumentParser) -> None:
-    """``--as-of ROUND`` and ``--data DIR`` of ``run`` and ``calibrate``."""
-    p.add_argument("--as-of", default="2020Q2", metavar="ROUND",
-                   help="release round the run is as of: it sees the data published by then, calibrates to "
-                   "that release's 2020 YTD figures and forecasts from the quarter after (default 2020Q2, "
-                   "the H1 2020 release)")
-    p.add_argument("--data", metavar="DIR",
-                   help="data folder with observations.csv and levers_h1.csv (default: the project's data/; "
-                   "copy it and add a later release to run as of that round)")
 
 
 def add_lang_option(p: argparse.ArgumentParser) -> None:

@@ -89,7 +89,7 @@ def _independent(tg: Sequence[Target]) -> int:
     return len(tg) - len(rev)
 
 
-def inputs_section(inputs: Mapping[str, Any] | None, calibration_ok: bool) -> list[str]:
+def inputs_section(inputs: Mapping[str, Any] | None, calibration_ok: bool, release: str = "H1 2020") -> list[str]:
     """The ``## Inputs`` lines of a report: everything besides the scenario file that changed the
     numbers (``--set``, ``--draws``, ``--seed``, an accepted calibration miss, the command)."""
     if inputs is None:
@@ -107,7 +107,7 @@ def inputs_section(inputs: Mapping[str, Any] | None, calibration_ok: bool) -> li
     if inputs.get("draws") is not None:
         lines.append(f"Monte Carlo: {inputs['draws']:,} draws, seed {inputs.get('seed')}.")
     if inputs.get("calibration_miss_accepted") and not calibration_ok:
-        lines.append("**The calibration misses some of its targets; the run was accepted anyway "
+        lines.append(f"**The calibration misses some {release} targets; the run was accepted anyway "
                      "(`--accept-calibration-miss`).**")
     return [*lines, ""]
 
@@ -149,7 +149,7 @@ def run_report(
         f"Model version {__version__}; scenario sha256 `{sc.digest[:16]}`"
         + (f", file `{sc.path}`" if sc.path else "") + f"; horizon {sc.horizon}.",
         "",
-        *inputs_section(inputs, cal.ok),
+        *inputs_section(inputs, cal.ok, cal.release),
         "## Headline",
         "",
         md_table(head),
