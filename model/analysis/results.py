@@ -91,7 +91,8 @@ class Results:
         return getattr(self, kind).copy()
 
     def observed(self) -> pd.DataFrame:
-        """The H1 2020 figures the model was calibrated to: ``variable, period, observed``."""
+        """The published figures the model was calibrated to (H1 2020 as of 2020Q2; the release of
+        the scenario's round otherwise): ``variable, period, observed``."""
         fit = self.calibration.fit
         return pd.DataFrame(
             {"variable": fit.target, "period": pd.PeriodIndex(fit.period, freq="Q"), "observed": fit.observed}
