@@ -337,3 +337,15 @@ def test_compare_as_of_q3(q3_folder, tmp_path):
     assert np.allclose(relief.difference, 0.0)  # Q3 is history in both
     later = comp[(comp.variable == "gdp_ytd") & (comp.period == "2020Q4")]
     assert (later.difference > 0).all()
+
+
+def test_an_edited_folder_is_never_answered_from_the_cache(tmp_path):
+    folder = _copy(tmp_path / "d")
+    before = vintage("2020Q2", folder)
+    assert len(targets(before)) == 6
+    rows = (folder / "observations.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "observations.csv").write_text(
+        "".join(r for r in rows if not r.startswith("hangzhou,digital_core_real_yoy,2020Q1")), encoding="utf-8")
+    _touch(folder / "observations.csv")
+    after = vintage("2020Q2", folder)
+    assert after != before and len(targets(after)) == 5

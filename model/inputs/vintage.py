@@ -44,10 +44,15 @@ class Vintage:
         The data folder (``None``: the project's ``data/``).
     as_of : str
         The release round, a quarter like ``2020Q2``.
+    stamp : tuple
+        The modification times of the folder's files when :func:`vintage` checked them: every cache
+        keyed on a vintage (targets, calibrations, inputs) is then keyed on the files' state too, so
+        an edited file is never answered from an older one's cache.
     """
 
     directory: str | None = None
     as_of: str = str(CALENDAR.last_observed)
+    stamp: tuple[int | None, ...] = ()
 
     @property
     def data(self) -> Data:
@@ -77,6 +82,11 @@ def _full_years(data: Data) -> list[int]:
         if all(f in have for f in BASE_FIGURES):
             years.append(p.year)
     return years
+
+
+def _stamp(folder: Path) -> tuple[int | None, ...]:
+    files = (folder / "observations.csv", folder / "levers_h1.csv")
+    return tuple(f.stat().st_mtime_ns if f.is_file() else None for f in files)
 
 
 def _gdp_rounds(data: Data) -> list[str]:
@@ -113,7 +123,8 @@ def vintage(as_of: str | None = None, directory: str | Path | None = None) -> Vi
         raise UserError(f"{q} is before the COVID shock ({CALENDAR.covid_start}): the data as of it hold no shock "
                         f"to calibrate; expected a round from {CALENDAR.covid_start} on (earlier rounds: "
                         "`backtest --as-of`)", key="--as-of")
-    v = Vintage(None if directory is None else str(directory), str(q))
+    stamp = () if directory is None else _stamp(Path(directory))
+    v = Vintage(None if directory is None else str(directory), str(q), stamp)
     data = v.data
     file = v.folder / "observations.csv"
     o = data.observations
