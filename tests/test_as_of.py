@@ -151,8 +151,22 @@ def test_a_missing_target_leaves_the_parameter_to_its_prior(tmp_path):
         "".join(r for r in rows if not r.startswith("hangzhou,digital_core_real_yoy,2020Q1")), encoding="utf-8")
     cal = calibrate(default_params(), vintage=vintage("2020Q2", folder))
     assert len(cal.fit) == 5 and cal.ok
-    # the Q1 digital growth pinned the digital decay; without it the depth and decay share one target
     assert "digital_core_real_yoy_ytd@2020Q1" not in cal.influence.columns
+    full = calibrate(default_params()).priors.data_share
+    # the Q1 digital growth pinned the digital decay (share 1); without it, its prior decides more
+    assert full["shock_digital_decay"] > 0.99 and cal.priors.data_share["shock_digital_decay"] < 0.9
+
+
+def test_without_the_digital_releases_the_priors_decide_the_digital_shock(tmp_path):
+    folder = _copy(tmp_path / "d")
+    rows = (folder / "observations.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "observations.csv").write_text(
+        "".join(r for r in rows if not r.startswith("hangzhou,digital_core_real_yoy,2020Q")), encoding="utf-8")
+    cal = calibrate(default_params(), vintage=vintage("2020Q2", folder))
+    assert cal.ok and len(cal.fit) == 4
+    share = cal.priors.data_share
+    assert share["shock_digital_depth"] < 0.1 and share["shock_digital_decay"] < 0.02  # the priors decide
+    assert share["shock_rest_depth"] > 0.5  # GDP growth still pins the rest's loss, with the digital shock at its prior
 
 
 # -- the run: invariance and the synthetic Q3 round --------------------------------------------

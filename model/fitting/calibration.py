@@ -77,8 +77,11 @@ class Calibration:
         One row a target: ``target, period, unit, observed, model, error, tolerance, within, source``.
     priors : DataFrame
         One row a free parameter: ``prior, prior_mean, prior_sd, calibrated, z`` (distance from the
-        prior mean in prior sds) and ``identified_by`` (the target whose published value moves the
-        calibrated parameter most; see ``influence``).
+        prior mean in prior sds), ``identified_by`` (the target whose published value moves the
+        calibrated parameter most; see ``influence``) and ``data_share``, the share of the prior sd
+        that the targets remove, :math:`1 - \\sqrt{[(J^\\top W^2 J + P^2)^{-1}]_{jj}}\\,/\\,\\sigma_j`:
+        near one a parameter the release pins down, near zero one its prior decides (a pair the
+        targets cannot tell apart, or a target missing from the release).
     identification : DataFrame
         Targets by free parameters: change of each target (its unit) per prior sd of each parameter
         (the Jacobian, scaled).
@@ -230,6 +233,8 @@ def _calibrate(params: ParameterSet, vintage: Vintage = DEFAULT_VINTAGE) -> Cali
                 "calibrated": x,
                 "z": (x - mu) / sd,
                 "identified_by": _identified_by(influence, sd, labels),
+                # the share of the prior sd the targets remove: near 0, the prior decides
+                "data_share": 1.0 - np.sqrt(np.diag(np.linalg.inv(hessian))) / sd,
             },
             index=pd.Index(free, name="parameter"),
         )
@@ -237,7 +242,8 @@ def _calibrate(params: ParameterSet, vintage: Vintage = DEFAULT_VINTAGE) -> Cali
         ident = pd.DataFrame(index=labels)
         infl = pd.DataFrame(columns=labels)
         sv = np.zeros(0)
-        prior_table = pd.DataFrame(columns=["prior", "prior_mean", "prior_sd", "calibrated", "z", "identified_by"])
+        prior_table = pd.DataFrame(columns=["prior", "prior_mean", "prior_sd", "calibrated", "z", "identified_by",
+                                            "data_share"])
     return Calibration(calibrated, fit, prior_table, ident, infl, sv, success, message, nfev, vintage)
 
 

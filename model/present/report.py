@@ -183,7 +183,8 @@ def run_report(
         md_table(fit, digits=3, index=False),
         "",
         "Calibrated parameters (penalised least squares; `z` is the distance from the prior mean in prior sds; "
-        "`identified_by` is the published figure that moves the calibrated value most, per the table below):",
+        "`identified_by` is the published figure that moves the calibrated value most, per the table below; "
+        "`data_share` is the share of the prior sd the targets remove, near 0 where the prior decides):",
         "",
         md_table(priors, digits=4),
         "",
