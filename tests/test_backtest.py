@@ -94,24 +94,7 @@ def test_backtest_bad_options(argv: list[str], message: str, tmp_path: Path, cap
     assert not out.exists()
 
 
-@pytest.mark.parametrize("command", ["run", "calibrate"])
-@pytest.mark.parametrize(
-    ("value", "message"),
-    [
-        ("2020H1", "error: --as-of: expected a release round written as a quarter like 2020Q2, got '2020H1'"),
-        ("2020Q3", f"error: --as-of: 2020Q3 is after the last release in {RELEASES_FILE} (2020Q2)"),
-        ("2020Q1", f"error: --as-of: hangzhou has no gdp_real_growth_ytd release for 2020 Q1 in {RELEASES_FILE}; "
-                   "expected a round with one"),
-        ("2019Q2", "error: --as-of: the scenario model runs as of 2020Q2 only (base year 2019, COVID from 2020Q1); "
-                   "got 2019Q2; use `backtest --as-of` for earlier releases"),
-    ],
-)
-def test_run_and_calibrate_as_of(command: str, value: str, message: str, tmp_path: Path,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
-    extra = ["--out", str(tmp_path / "r")] if command == "run" else []
-    assert main([command, "--as-of", value, *extra]) == 2
-    assert capsys.readouterr().err.strip() == message
-    assert not (tmp_path / "r").exists()
+# run/calibrate --as-of: tests/test_as_of.py
 
 
 def test_the_forecast_states_its_record() -> None:

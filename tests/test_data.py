@@ -59,7 +59,7 @@ def test_every_hangzhou_level_agrees_with_the_verified_facts_file():
 
 
 def test_every_row_has_a_source_and_nothing_is_after_2020q2():
-    data = load_data()
+    data = load_data(as_of="2025Q4")  # every row of the shipped files, whatever the round
     assert (data.observations.source.str.len() > 5).all()
     assert (data.levers_h1.source.str.len() > 5).all()
     assert (data.observations.end <= LAST_OBSERVED).all()
@@ -87,7 +87,6 @@ def _append(path: Path, line: str) -> None:
 @pytest.mark.parametrize(
     ("line", "message"),
     [
-        ('hangzhou,gdp,2020Q3,ytd,11000,亿元,"from the future"', "after 2020Q2: no data after 2020 H1"),
         ('hangzhou,gdp,2019,year,15373,亿元,"again"', "duplicates an earlier row"),
         ('hangzhou,gdp,2011,year,7000,万元,"x"', "unit '万元' is not one of"),
         ('hangzhou,gdp,2011,year,nan,亿元,"x"', "is not a finite number"),
@@ -106,10 +105,39 @@ def test_bad_observations_are_rejected_with_file_and_row(tmp_path, line, message
     assert message in str(err.value)
 
 
-def test_lever_history_after_h1_is_rejected(tmp_path):
+def test_rows_after_the_round_are_loaded_but_invisible_to_it(tmp_path):
     d = _copy(tmp_path)
-    _append(d / "levers_h1.csv", 'tax_fee_relief,amount,2020Q3,100,亿元,"x"')
-    with pytest.raises(UserError, match="H1 history only"):
+    # SYNTHETIC rows for the test, not real outturns: a 2020Q3 release and Q3 relief
+    _append(d / "observations.csv", 'hangzhou,gdp,2020Q3,ytd,11000,亿元,"synthetic (test)"')
+    _append(d / "levers_h1.csv", 'tax_fee_relief,amount,2020Q3,100,亿元,"synthetic (test)"')
+    h1, q3 = load_data(d), load_data(d, as_of="2020Q3")
+    assert h1.observations.to_csv() == load_data().observations.to_csv()
+    assert h1.levers_h1.to_csv() == load_data().levers_h1.to_csv()
+    assert q3.get("gdp", "2020Q3") == 11000.0
+    assert q3.lever_history("tax_fee_relief", "amount").sum() == pytest.approx(730.0)
+    with pytest.raises(KeyError):
+        h1.get("gdp", "2020Q3")
+    assert load_data(d, as_of="2020Q1").get("digital_core_real_yoy", "2020Q1") == 6.1
+    with pytest.raises(KeyError):
+        load_data(d, as_of="2020Q1").get("gdp", "2020Q2")
+
+
+def test_an_edited_file_is_read_again(tmp_path):
+    d = _copy(tmp_path)
+    before = load_data(d)
+    _append(d / "observations.csv", 'hangzhou,gdp,2011,year,7000,亿元,"synthetic (test)"')
+    import os
+
+    st = (d / "observations.csv").stat()
+    os.utime(d / "observations.csv", ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # a later modification time
+    after = load_data(d)
+    assert len(after.observations) == len(before.observations) + 1
+
+
+def test_a_bad_row_after_the_round_is_still_refused(tmp_path):
+    d = _copy(tmp_path)
+    _append(d / "observations.csv", 'hangzhou,gdp,2020Q3,ytd,11000,万元,"synthetic (test)"')
+    with pytest.raises(UserError, match="observations.csv: row 54: unit '万元'"):
         load_data(d)
 
 

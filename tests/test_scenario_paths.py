@@ -64,7 +64,7 @@ def test_a_python_scenario_with_a_lever_in_published_history_is_refused():
     with pytest.raises(UserError) as info:
         Scenario(name="x", levers={"tax_fee_relief": {"amount": {"2019Q1": 5.0}}})
     assert str(info.value) == ("levers.tax_fee_relief.amount.2019Q1: 2019Q1 is outside the scenario window "
-                               "2020Q3 to the horizon 2021Q4 (H1 2020 levers are history)")
+                               "2020Q3 to the horizon 2021Q4 (history as of the H1 2020 release, --as-of 2020Q2)")
 
 
 def test_a_python_scenario_with_a_wrong_type_names_the_key():

@@ -225,9 +225,11 @@ class Draws:
     def inputs(self) -> Inputs:
         """The exogenous inputs of the draws: the scenario's levers and shocks, and the forecast-shock
         gap ``(n, T)`` (``simulate(self.theta, self.inputs())`` gives :attr:`paths`)."""
-        return replace(scaled_inputs(self.scenario, self.lever_scales),
-                       noise=forecast_gap(self.results.params, self.settings, self.innovations, self.span),
-                       **own_noise(self.results.params, self.settings, self.own_innovations, self.span))
+        inputs = scaled_inputs(self.scenario, self.lever_scales)
+        start = inputs.calendar.first_scenario
+        return replace(inputs, noise=forecast_gap(self.results.params, self.settings, self.innovations, self.span,
+                                                  start=start),
+                       **own_noise(self.results.params, self.settings, self.own_innovations, self.span, start=start))
 
     def values(self, variable: str, period: str) -> np.ndarray:
         """Every draw's value of ``variable`` in ``period`` (a year or a quarter), ``(n,)``."""
@@ -307,7 +309,7 @@ class Draws:
         head = self.headline().to_string(index=False, float_format=lambda x: f"{x:,.2f}")
         probs = self.probabilities()
         lines = [
-            f"Uncertainty: {self.n:,} draws (seed {s.seed}, scale {s.scale:g}), each re-calibrated to H1 2020; "
+            f"Uncertainty: {self.n:,} draws (seed {s.seed}, scale {s.scale:g}), each re-calibrated to {self.results.calibration.release}; "
             f"{100 * self.acceptance:.1f}% of draws accepted",
             "",
             head,
@@ -323,7 +325,7 @@ class Draws:
         probs["probability"] = [f"{100 * p:.1f}%" for p in probs.probability]  # 99.5%, as in summary()
         return (
             f"<h4>Scenario {self.name}: {self.n:,} draws</h4>"
-            f"<p>seed {s.seed}, scale {s.scale:g}; every draw re-calibrated to H1 2020; "
+            f"<p>seed {s.seed}, scale {s.scale:g}; every draw re-calibrated to {self.results.calibration.release}; "
             f"{100 * self.acceptance:.1f}% of draws accepted</p>"
             + self.headline().to_html(**fmt) + probs.to_html(**fmt)
         )

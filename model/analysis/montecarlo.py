@@ -61,6 +61,7 @@ from model.analysis.sampling import (
     own_innovations,
     own_noise,
 )
+from model.core.calendar import CALENDAR, release_name
 from model.core.errors import UserError
 from model.core.parameters import ParameterSet
 from model.core.progress import progress_bar
@@ -68,6 +69,7 @@ from model.fitting.calibration import recalibrate, solved_per_draw
 from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
 from model.inputs.thresholds import DEFAULT_THRESHOLDS, check_threshold
 from model.inputs.uncertainty_settings import Origins, check_draws, check_seed
+from model.inputs.vintage import DEFAULT_VINTAGE, Vintage
 
 __all__ = ["MAX_WORKERS", "check_workers", "difference_fan", "paired_draws", "simulate_draws"]
 
@@ -96,7 +98,8 @@ MAX_WORKERS = 256
 
 
 def _solve_chunk(
-    params: ParameterSet, settings: UncertaintyTable, origins: Origins, chunk: int, m: int
+    params: ParameterSet, settings: UncertaintyTable, origins: Origins, chunk: int, m: int,
+    vintage: Vintage = DEFAULT_VINTAGE,
 ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, int]:
     """Chunk ``chunk`` of the draws: ``m`` parameter sets from the chunk's own streams, each
     re-calibrated, those that cannot meet the targets drawn again (in rounds, not per draw).
@@ -104,7 +107,7 @@ def _solve_chunk(
     do not leave thousands of small arrays behind), which draws were accepted, and the draws tried."""
     sampler = _Sampler(params, settings, settings.seed, origins, chunk)
     base = {k: np.full((1, 1), v) for k, v in params.theta().items()}
-    theta, ok = recalibrate(params, {**base, **sampler.draw(m)})
+    theta, ok = recalibrate(params, {**base, **sampler.draw(m)}, vintage=vintage)
     theta = {k: np.array(np.broadcast_to(v, (m, 1))) for k, v in theta.items()}
     tried = m
     for _ in range(MAX_ROUNDS):
@@ -113,7 +116,7 @@ def _solve_chunk(
             break
         if ok.sum() < MIN_ACCEPTANCE * tried and tried >= 5 * m:
             break
-        fresh, ok_fresh = recalibrate(params, {**base, **sampler.draw(bad.size)})
+        fresh, ok_fresh = recalibrate(params, {**base, **sampler.draw(bad.size)}, vintage=vintage)
         for k, v in fresh.items():
             theta[k][bad] = np.broadcast_to(v, (bad.size, 1))
         ok[bad] = ok_fresh
@@ -147,7 +150,7 @@ def check_lever_scales(scenario: Scenario, scales: Mapping[str, np.ndarray] | No
 
 def _draw_and_solve(
     params: ParameterSet, settings: UncertaintyTable, origins: Origins, progress: bool | None, name: str,
-    workers: int = 1, scheduler: str | None = None,
+    workers: int = 1, scheduler: str | None = None, vintage: Vintage = DEFAULT_VINTAGE,
 ) -> tuple[dict[str, np.ndarray], int, tuple[str, ...]]:
     """Draw ``settings.draws`` accepted parameter sets, each re-calibrated; return them, the
     number of draws tried and the names drawn.
@@ -163,7 +166,7 @@ def _draw_and_solve(
         return {k: np.broadcast_to(v, (n, 1)) for k, v in base.items()}, n, ()
     parts = chunks(n)
     with progress_bar(n, f"{name}: draws", progress) as bar:
-        results = map_chunks(_solve_chunk, [(params, settings, origins, i, m) for i, m in parts], workers=workers,
+        results = map_chunks(_solve_chunk, [(params, settings, origins, i, m, vintage) for i, m in parts], workers=workers,
                              scheduler=scheduler, done=lambda i: bar.update(parts[i][1]))
     names = results[0][0]
     ok = np.concatenate([r[2] for r in results])
@@ -177,9 +180,13 @@ def _draw_and_solve(
     theta = {k: values[:, j : j + 1] for j, k in enumerate(names)}
     if not ok.all():
         raise UserError(
-            f"only {ok.sum():,} of {tried:,} draws reproduce the H1 2020 targets within the parameters' "
-            "bounds; narrow the priors (uncertainty.scale, uncertainty.priors) or free the parameters "
-            "set in [parameters] that the calibration needs", file=origins.file, key="uncertainty",
+            f"only {ok.sum():,} of {tried:,} draws reproduce the {release_name(vintage.as_of)} targets within the "
+            "parameters' bounds; narrow the priors (uncertainty.scale, uncertainty.priors) or free the parameters "
+            "set in [parameters] that the calibration needs" + (
+                "; after H1 the release holds more independent figures than the per-draw parameters can meet "
+                "when the others are drawn: uncertainty.draw_parameters = false draws the forecast shocks only"
+                if pd.Period(vintage.as_of, freq="Q") > CALENDAR.last_observed else ""),
+            file=origins.file, key="uncertainty",
         )
     return theta, tried, sampler.drawn
 
@@ -255,7 +262,8 @@ def simulate_draws(
     point = run(scenario, params=params)
     origins = Origins.of(scenario, point.params, settings)
     scales = check_lever_scales(scenario, lever_scales, settings.draws)
-    theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name, workers, scheduler)
+    theta, tried, drawn = _draw_and_solve(point.params, settings, origins, progress, scenario.name, workers, scheduler,
+                                          scenario.vintage)
     return _simulate(point, settings, theta, tried, drawn, innovations, progress, scales)
 
 
@@ -273,9 +281,10 @@ def _simulate(
     innovations = np.asarray(innovations, dtype=float)
     if innovations.shape != (n, span.n):
         raise ValueError(f"innovations must have shape {(n, span.n)}, got {innovations.shape}")
-    noise = forecast_gap(point.params, settings, innovations, span)
+    start = inputs.calendar.first_scenario
+    noise = forecast_gap(point.params, settings, innovations, span, start=start)
     own = own_innovations(n, span, seed=settings.seed)
-    inputs = replace(inputs, noise=noise, **own_noise(point.params, settings, own, span))
+    inputs = replace(inputs, noise=noise, **own_noise(point.params, settings, own, span, start=start))
     if n <= KEEP_PATHS:
         stored = simulate_chunks(theta, inputs, n, progress=progress, name=scenario.name)
     else:  # each chunk reduced as it finishes to what the outputs read
@@ -284,7 +293,7 @@ def _simulate(
         stored = kept(simulate_chunks(theta, inputs, n, keep(q, a, first), progress=progress, name=scenario.name),
                       first)
     del inputs, noise
-    solved = solved_per_draw(point.params) if drawn else ()
+    solved = solved_per_draw(point.params, scenario.vintage) if drawn else ()
     return Draws(scenario, point, settings, theta, innovations, stored, span, tried, drawn, solved, own,
                  dict(lever_scales or {}))
 
@@ -309,7 +318,7 @@ def paired_draws(
     """
     a = simulate_draws(scenario, draws=draws, seed=seed, scale=scale, params=params, progress=progress)
     if not isinstance(baseline, Scenario):
-        baseline = load_scenario(baseline)
+        baseline = load_scenario(baseline, vintage=a.scenario.vintage)
     base = baseline.model_copy(update={"uncertainty": a.settings})
     point = run(base, params=params)
     if point.params == a.results.params:

@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from model.core import indicators
-from model.core.calendar import CALENDAR
 from model.core.indicators import HEADLINE
 from model.core.parameters import ParameterSet
 from model.core.periods import Span, last_complete_year, parse_period
@@ -92,7 +91,8 @@ class Results:
         return getattr(self, kind).copy()
 
     def observed(self) -> pd.DataFrame:
-        """The H1 2020 figures the model was calibrated to: ``variable, period, observed``."""
+        """The published figures the model was calibrated to (H1 2020 as of 2020Q2; the release of
+        the scenario's round otherwise): ``variable, period, observed``."""
         fit = self.calibration.fit
         return pd.DataFrame(
             {"variable": fit.target, "period": pd.PeriodIndex(fit.period, freq="Q"), "observed": fit.observed}
@@ -109,21 +109,23 @@ class Results:
             head,
             "",
             f"H2 2020 real growth (H2 over H2 2019): {self.h2_growth():.2f}%",
-            f"Track record of the method: {track_record_line()}",
+            f"Track record of the method: {self.track_record()}",
             "",
-            "Calibration to H1 2020 " + ("(all targets met)" if self.calibration.ok else "(TARGETS MISSED)"),
+            f"Calibration to {self.calibration.release} " + ("(all targets met)" if self.calibration.ok else "(TARGETS MISSED)"),
             fit.to_string(index=False, float_format=lambda x: f"{x:,.3f}"),
         ]
         return "\n".join(lines)
 
     def track_record(self) -> str:
-        """The method's backtest record for the same as-of release (H1 -> full year)."""
-        return track_record_line()
+        """The method's backtest record for the same stage of release as the run's round (as of
+        2020Q2: H1 -> full year; as of a Q3 round: Q1-Q3 -> full year)."""
+        q = self.scenario.vintage.calendar.last_observed.quarter
+        return track_record_line(("Q1", "H1", "Q1-Q3", "Q1-Q3")[q - 1])
 
     def h2_growth(self, variable: str = "gdp_real") -> float:
-        """Growth of 2020 H2 over 2019 H2, percent."""
+        """Growth of 2020 H2 over 2019 H2, percent (the shock year's H2, whatever the round)."""
         x = self.paths[variable][0]
-        i = self.span.index(CALENDAR.first_scenario)
+        i = self.span.index(f"{self.scenario.vintage.calendar.covid_start.year}Q3")
         return float(100.0 * (x[i : i + 2].sum() / x[i - 4 : i - 2].sum() - 1.0))
 
     def plot(self, *columns: str, ax: Axes | None = None, observed: bool = True, **kwargs: Any) -> Axes:
@@ -148,7 +150,7 @@ class Results:
         )
         return (
             f"<h4>Scenario {self.name}</h4><p>{self.scenario.description}</p>{head}"
-            f"<p>Calibration to H1 2020</p>{fit}"
+            f"<p>Calibration to {self.calibration.release}</p>{fit}"
         )
 
     def __repr__(self) -> str:
@@ -163,11 +165,12 @@ def run(scenario: Scenario | str | Path, *, params: ParameterSet | None = None) 
     scenario : Scenario or path
     params : ParameterSet, optional
         Starting parameters (default: :func:`default_params`).  The scenario's overrides are
-        applied on top, then the free parameters are calibrated to H1 2020.
+        applied on top, then the free parameters are calibrated to the targets of the release the
+        scenario is as of (:attr:`Scenario.vintage`; by default H1 2020).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    calibration = calibrate(scenario.apply(params or default_params()))
+    calibration = calibrate(scenario.apply(params or default_params()), vintage=scenario.vintage)
     inputs = scenario.inputs()
     paths = simulate(as_theta(calibration.params.theta()), inputs)
     return Results(scenario, calibration, paths, inputs.span)

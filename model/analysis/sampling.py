@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from model.core.blocks.shock import stochastic_gap
 from model.core.blocks.trend import JOINT
@@ -214,13 +215,16 @@ def draw_innovations(n: int, span: Span, *, seed: int, label: str = "forecast_sh
     return out
 
 
-def forecast_gap(params: ParameterSet, settings: UncertaintyTable, innovations: np.ndarray, span: Span) -> np.ndarray:
+def forecast_gap(
+    params: ParameterSet, settings: UncertaintyTable, innovations: np.ndarray, span: Span, *,
+    start: str | pd.Period = SHOCK_START,
+) -> np.ndarray:
     """The forecast-shock gap ``(n, T)`` in percent of trend from standard-normal ``innovations``
-    ``(n, T)`` over ``span``: :func:`model.core.blocks.shock.stochastic_gap` from 2020Q3 at ``params``'
-    ``shock_ar`` and ``shock_annual_sd``, its innovation sd times ``scale`` (zero without
-    ``draw_shocks``)."""
+    ``(n, T)`` over ``span``: :func:`model.core.blocks.shock.stochastic_gap` from ``start`` (the
+    quarter after the round, 2020Q3 by default) at ``params``' ``shock_ar`` and ``shock_annual_sd``,
+    its innovation sd times ``scale`` (zero without ``draw_shocks``)."""
     shock_theta = {k: np.full((1, 1), params[k]) for k in ("shock_annual_sd", "shock_ar")}
-    return stochastic_gap(shock_theta, innovations, span, SHOCK_START, scale=settings.scale * settings.draw_shocks)
+    return stochastic_gap(shock_theta, innovations, span, str(start), scale=settings.scale * settings.draw_shocks)
 
 
 def own_innovations(n: int, span: Span, *, seed: int) -> dict[str, np.ndarray]:
@@ -231,14 +235,14 @@ def own_innovations(n: int, span: Span, *, seed: int) -> dict[str, np.ndarray]:
 
 
 def own_noise(params: ParameterSet, settings: UncertaintyTable, innovations: Mapping[str, np.ndarray],
-              span: Span) -> dict[str, np.ndarray]:
+              span: Span, *, start: str | pd.Period = SHOCK_START) -> dict[str, np.ndarray]:
     """The digital core's own gap and revenue's own shock, percent, ``(n, T)`` each, as
     :class:`model.core.simulate.Inputs` fields ``digital_noise`` and ``revenue_noise``: AR(1) from
-    2020Q3 (:func:`model.core.blocks.shock.stochastic_gap` with prefix ``digital_`` or ``revenue_``),
+    ``start`` (2020Q3 by default; :func:`model.core.blocks.shock.stochastic_gap` with prefix ``digital_`` or ``revenue_``),
     innovation sd times ``scale``, zero without ``draw_shocks``."""
     out = {}
     for k, e in innovations.items():
         theta = {f"{k}_{p}": np.full((1, 1), params[f"{k}_{p}"]) for p in ("shock_annual_sd", "shock_ar")}
-        out[f"{k}_noise"] = stochastic_gap(theta, e, span, SHOCK_START, scale=settings.scale * settings.draw_shocks,
+        out[f"{k}_noise"] = stochastic_gap(theta, e, span, str(start), scale=settings.scale * settings.draw_shocks,
                                            prefix=f"{k}_")
     return out

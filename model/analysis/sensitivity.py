@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from model.analysis.results import Results, run
-from model.analysis.sampling import SHOCK_START, JointTrend, forecast_gap
+from model.analysis.sampling import JointTrend, forecast_gap
 from model.core import indicators
 from model.core.calendar import CALENDAR
 from model.core.errors import UserError
@@ -53,6 +53,7 @@ from model.core.simulate import Inputs, simulate
 from model.fitting.calibration import recalibrate
 from model.inputs.scenario import Scenario, UncertaintyTable, load_scenario
 from model.inputs.uncertainty_settings import Origins, check_prior, check_seed, priors
+from model.inputs.vintage import DEFAULT_VINTAGE, Vintage
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -223,17 +224,18 @@ class Sensitivity:
 
 
 def _batch(design: _Design, u: np.ndarray, p: ParameterSet, settings: UncertaintyTable, inputs: Inputs,
-           start: int, targets: tuple[At, ...]) -> tuple[np.ndarray, int]:
+           start: int, targets: tuple[At, ...], vintage: Vintage = DEFAULT_VINTAGE) -> tuple[np.ndarray, int]:
     """One fixed batch of Saltelli rows, re-calibrated and simulated: the outputs ``(rows, targets)``
     and the number of rows that missed the H1 targets.  The batches are the same whoever runs them
     (:func:`model.analysis.executors.map_chunks`), so the indices do not depend on the workers."""
     span = inputs.span
     base = {k: np.full((1, 1), v) for k, v in p.theta().items()}
     drawn, e = _map(design, u, p, settings.scale)
-    theta, ok = recalibrate(p, {**base, **drawn})
+    theta, ok = recalibrate(p, {**base, **drawn}, vintage=vintage)
     innov = np.zeros((e.shape[0], span.n))
     innov[:, start : start + e.shape[1]] = e
-    ann = indicators.annual(simulate(theta, replace(inputs, noise=forecast_gap(p, settings, innov, span))))
+    ann = indicators.annual(simulate(theta, replace(inputs, noise=forecast_gap(p, settings, innov, span,
+                                                                                 start=span.periods[start]))))
     y = np.column_stack([ann[t.variable][:, int(t.period) - span.first_year] for t in targets])
     return y, int((~ok).sum())
 
@@ -298,13 +300,13 @@ def sobol(
     p = point.params
     last_year = max(int(t.period) for t in targets)
     span = point.span
-    start = span.index(SHOCK_START)
+    start = span.index(scenario.vintage.calendar.first_scenario)  # the quarter after the round (2020Q3)
     quarters = [str(q) for q in span.periods[start : span.index(f"{last_year}Q4") + 1]]
     design = _design(p, settings, quarters, Origins.of(scenario, p, settings))
     u = sample.sample(design.problem, samples, calc_second_order=False, seed=seed)
     inputs = scenario.inputs()
     batches = [(lo, min(lo + BATCH, u.shape[0])) for lo in range(0, u.shape[0], BATCH)]
-    tasks = [(design, u[lo:hi], p, settings, inputs, start, tuple(targets)) for lo, hi in batches]
+    tasks = [(design, u[lo:hi], p, settings, inputs, start, tuple(targets), scenario.vintage) for lo, hi in batches]
     with progress_bar(u.shape[0], f"{scenario.name}: sensitivity", progress) as bar:
         parts = map_chunks(_batch, tasks, workers=workers, scheduler=scheduler,
                            done=lambda i: bar.update(batches[i][1] - batches[i][0]))

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 from model.cli.backtest import add_parser as add_backtest_parser
 from model.cli.backtest import cmd_backtest
-from model.cli.common import DEFAULT_RESULTS, DEFAULT_SCENARIO, check_calibration, params_from_args
+from model.cli.common import (
+    DEFAULT_RESULTS,
+    DEFAULT_SCENARIO,
+    add_vintage_options,
+    check_calibration,
+    params_from_args,
+)
 from model.cli.compare import add_parsers as add_compare_parsers
 from model.cli.compare import cmd_compare, cmd_solve
 from model.cli.uncertainty import (
@@ -29,6 +35,7 @@ from model.core.errors import UserError
 
 if TYPE_CHECKING:
     from model.core.parameters import ParameterSet
+    from model.inputs.vintage import Vintage
 
 __all__ = ["main"]
 
@@ -63,31 +70,24 @@ def command_line(args: argparse.Namespace) -> str:
     return " ".join(["python -m model", *(shlex.quote(a) for a in getattr(args, "argv", []))])
 
 
-def check_as_of(text: str) -> str:
-    """``--as-of`` of ``run`` and ``calibrate``: a release round in ``data/`` with Hangzhou's GDP release.
+def check_as_of(args: argparse.Namespace) -> Vintage:
+    """``--as-of`` and ``--data`` of ``run`` and ``calibrate``: the data folder and a release round
+    the scenario model can run as of (:func:`model.inputs.vintage.vintage`: not before the COVID
+    shock, with Hangzhou's YTD GDP release for the round in the folder's ``observations.csv``)."""
+    from model.inputs.vintage import vintage
 
-    The scenario model's calendar (base year 2019, COVID from 2020Q1) is fixed, so only the H1 2020
-    round runs; earlier releases are for ``backtest``.
-    """
-    from model.core.calendar import CALENDAR
-    from model.inputs.releases import parse_as_of
-
-    q = parse_as_of(text, need=("hangzhou", "gdp_real_growth_ytd"))
-    if q != CALENDAR.last_observed:
-        raise UserError(f"the scenario model runs as of {CALENDAR.last_observed} only (base year "
-                        f"{CALENDAR.base_year}, COVID from {CALENDAR.covid_start}); got {q}; "
-                        "use `backtest --as-of` for earlier releases", key="--as-of")
-    return str(q)
+    return vintage(args.as_of, getattr(args, "data", None))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    as_of = check_as_of(args.as_of)
+    v = check_as_of(args)
+    as_of = v.as_of
     from model.analysis.results import run
     from model.inputs.scenario import load_scenario
     from model.present.run_files import write_run
     from model.present.terminal import run_summary
 
-    scenarios = [load_scenario(p) for p in _scenario_paths(args.scenarios)]
+    scenarios = [load_scenario(p, vintage=v) for p in _scenario_paths(args.scenarios)]
     names = [s.name for s in scenarios]
     dup = {n for n in names if names.count(n) > 1}
     if dup:
@@ -101,8 +101,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         "command": command_line(args),
         "options": {"--set": list(args.set or []), "--draws": args.draws, "--seed": args.seed,
                     "--threshold": list(args.threshold or []),
-                    "--accept-calibration-miss": args.accept_calibration_miss, "--as-of": args.as_of},
+                    "--accept-calibration-miss": args.accept_calibration_miss, "--as-of": args.as_of,
+                    **({"--data": args.data} if args.data is not None else {})},
         "as_of": as_of,
+        **({"data": str(v.folder)} if args.data is not None else {}),
         "calibration_miss_accepted": args.accept_calibration_miss,
     }
     for r, d in zip(runs, fans, strict=True):
@@ -116,21 +118,22 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _params_with_scenario(args: argparse.Namespace) -> ParameterSet:
+def _params_with_scenario(args: argparse.Namespace, vintage: Vintage | None = None) -> ParameterSet:
     """Default parameters with ``--set`` applied, then the named scenario's overrides."""
     from model.inputs.scenario import load_scenario
+    from model.inputs.vintage import DEFAULT_VINTAGE
 
     params = params_from_args(args.set)
-    return load_scenario(args.scenario).apply(params) if args.scenario else params
+    return load_scenario(args.scenario, vintage=vintage or DEFAULT_VINTAGE).apply(params) if args.scenario else params
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    check_as_of(args.as_of)
+    v = check_as_of(args)
     from model.fitting.calibration import calibrate
     from model.present.terminal import calibration_summary
 
-    params = _params_with_scenario(args)
-    cal = calibrate(params)
+    params = _params_with_scenario(args, v)
+    cal = calibrate(params, vintage=v)
     print(calibration_summary(cal, args.lang))
     return 0 if cal.ok else 1
 
@@ -190,13 +193,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write the results even if the calibration misses H1 2020 targets (the report says so)")
     p.add_argument("--no-figures", action="store_true", help="write no PNG figures (faster; tables and report only)")
     add_run_options(p)  # --draws, --seed, --threshold
-    p.add_argument("--as-of", default="2020Q2", metavar="ROUND", help="release round (default 2020Q2, the H1 2020 release)")
+    add_vintage_options(p)
     _COMMANDS["run"] = cmd_run
 
-    p = sub.add_parser("calibrate", help="calibrate to H1 2020 and print the fit table")
+    p = sub.add_parser("calibrate", help="calibrate to the release (default H1 2020) and print the fit table")
     p.add_argument("scenario", nargs="?", metavar="SCENARIO.toml", help="use this scenario's parameter overrides")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="override a parameter (repeatable)")
-    p.add_argument("--as-of", default="2020Q2", metavar="ROUND", help="release round (default 2020Q2, the H1 2020 release)")
+    add_vintage_options(p)
     _COMMANDS["calibrate"] = cmd_calibrate
 
     p = sub.add_parser("validate", help="check scenario files without running them")

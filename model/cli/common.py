@@ -7,6 +7,7 @@ each other's back.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
     from model.analysis.results import Results
     from model.core.parameters import ParameterSet
 
-__all__ = ["DEFAULT_RESULTS", "DEFAULT_SCENARIO", "check_calibration", "params_from_args", "parse_assignment", "parse_draws", "parse_seed"]
+__all__ = ["DEFAULT_RESULTS", "DEFAULT_SCENARIO", "add_vintage_options", "check_calibration", "params_from_args", "parse_assignment", "parse_draws", "parse_seed"]
 
 DEFAULT_SCENARIO = Path("scenarios/h2_plan.toml")
 DEFAULT_RESULTS = Path("results")
@@ -63,7 +64,7 @@ def parse_seed(text: str) -> int:
 
 
 def check_calibration(results: Results, *, accept: bool) -> None:
-    """Refuse a run whose calibration misses its H1 2020 targets, unless ``accept``.
+    """Refuse a run whose calibration misses its targets (H1 2020 as of 2020Q2), unless ``accept``.
 
     Raises
     ------
@@ -78,6 +79,17 @@ def check_calibration(results: Results, *, accept: bool) -> None:
                         for r in miss.itertuples())
     p = results.params
     fixed = ", ".join(f"{n} = {p[n]:g}" for n in sorted(p.fixed)) or "no parameter"
-    raise UserError(f"misses the H1 2020 targets {targets} with {fixed} fixed; change the fixed values "
+    raise UserError(f"misses the {cal.release} targets {targets} with {fixed} fixed; change the fixed values "
                     "or pass --accept-calibration-miss", file=results.scenario.path or results.name,
                     key="calibration")
+
+
+def add_vintage_options(p: argparse.ArgumentParser) -> None:
+    """``--as-of ROUND`` and ``--data DIR`` of ``run``, ``calibrate`` and ``compare``."""
+    p.add_argument("--as-of", default="2020Q2", metavar="ROUND",
+                   help="release round the run is as of: it sees the data published by then, calibrates to "
+                   "that release's 2020 YTD figures and forecasts from the quarter after (default 2020Q2, "
+                   "the H1 2020 release)")
+    p.add_argument("--data", metavar="DIR",
+                   help="data folder with observations.csv and levers_h1.csv (default: the project's data/; "
+                   "copy it and add a later release to run as of that round)")

@@ -25,6 +25,7 @@ import os
 from pathlib import Path
 
 from model.cli.common import (
+    add_vintage_options,
     check_calibration,
     params_from_args,
     parse_assignment,
@@ -97,16 +98,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
     draws, seed = args.draws, args.seed
     if seed is not None and draws is None:
         raise UserError("needs --draws (a comparison has ranges only with --draws)", key="--seed")
+    from model.inputs.vintage import vintage
+
+    v = vintage(args.as_of, args.data)  # --as-of and --data, as for run
     out = _writable_dir(Path(args.out) if args.out else DEFAULT_COMPARE_OUT)
     base_path = Path(args.baseline) if args.baseline else shipped(DEFAULT_BASELINE)
-    baseline = load_scenario(base_path)
+    baseline = load_scenario(base_path, vintage=v)
     if args.scenarios:
         paths = [Path(p) for p in args.scenarios]
     else:
         paths = sorted(p for p in shipped(DEFAULT_SCENARIO_DIR).glob("*.toml") if p.resolve() != base_path.resolve())
         if not paths:
             raise UserError(f"no scenario files besides the baseline in {DEFAULT_SCENARIO_DIR}/", key="compare")
-    scenarios = [load_scenario(p) for p in paths]
+    scenarios = [load_scenario(p, vintage=v) for p in paths]
     names = [s.name for s in scenarios]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -170,6 +174,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--accept-calibration-miss", action="store_true",
                    help="compare even if a run's calibration misses its H1 2020 targets (the report says so)")
     p.add_argument("--quiet", action="store_true", help="print nothing")
+    add_vintage_options(p)
 
     p = sub.add_parser("solve", help="scale measures so that a scenario hits targets (goal seek)")
     p.add_argument("scenario", metavar="SCENARIO.toml")

@@ -1,7 +1,8 @@
-"""Calibration to the published H1 2020 figures.
+"""Calibration to the published 2020 YTD figures of the release the run is as of (default: H1 2020).
 
-Targets (interview): H1 GDP 7388 亿元 and +1.5% real YTD; H1 budget revenue 1276 亿元 and +1.2% YTD;
-digital-economy core +6.1% real YTD in Q1 and +10.5% in H1.  The H1 levers (the relief granted and
+Targets (:mod:`model.fitting.targets`; as of 2020Q2, the interview's): H1 GDP 7388 亿元 and +1.5%
+real YTD; H1 budget revenue 1276 亿元 and +1.2% YTD; digital-economy core +6.1% real YTD in Q1 and
++10.5% in H1.  As of a later round, its YTD figures join them.  The H1 levers (the relief granted and
 the spring vouchers) are part of history, so the calibrated shock is the shock net of H1 policy.
 
 Two solvers share one target function:
@@ -22,90 +23,46 @@ them), so the six targets identify five parameters; the identification table sho
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
+from model.core.calendar import release_name
 from model.core.parameters import ParameterSet
-from model.core.periods import Span, ytd_growth, ytd_sum
-from model.core.simulate import Inputs, as_theta, simulate
-from model.inputs.data import load_data
+from model.core.periods import Span
+from model.core.simulate import Inputs, as_theta
+from model.fitting import targets as _targets
+from model.fitting.targets import Target, targets
 from model.inputs.history import history_inputs
+from model.inputs.vintage import DEFAULT_VINTAGE, Vintage
 
 __all__ = [
     "CAL_SPAN", "Calibration", "Target", "calibrate", "recalibrate", "solved_per_draw", "target_values", "targets",
 ]
 
 CAL_SPAN = Span(2018, 2020)
-"""The calibration simulates 2018-2020 with the H1 levers only."""
-
-_INDICATORS: dict[str, Callable[[Mapping[str, np.ndarray]], np.ndarray]] = {
-    "gdp_ytd": lambda p: ytd_sum(p["gdp"]),
-    "gdp_real_yoy_ytd": lambda p: ytd_growth(p["gdp_real"]),
-    "revenue_ytd": lambda p: ytd_sum(p["revenue"]),
-    "revenue_yoy_ytd": lambda p: ytd_growth(p["revenue"]),
-    "digital_core_real_yoy_ytd": lambda p: ytd_growth(p["digital_real"]),
-}
+"""The default calibration span: 2018-2020 with the H1 levers only (:func:`cal_span` as of a round)."""
 
 
-@dataclass(frozen=True)
-class Target:
-    """One calibration target: an indicator at a period, its observed value and tolerance."""
-
-    variable: str
-    period: str
-    observed: float
-    unit: str
-    tolerance: float
-    source: str
-
-    @property
-    def scale(self) -> float:
-        """The residual scale in the penalised least squares: a fiftieth of the tolerance."""
-        return self.tolerance / 50.0
-
-    @property
-    def label(self) -> str:
-        return f"{self.variable}@{self.period}"
+def cal_span(vintage: Vintage = DEFAULT_VINTAGE) -> Span:
+    """The calibration span as of ``vintage``: the model's first year to the round's year."""
+    cal = vintage.calendar
+    return Span(cal.model_start, cal.calibration_end_year)
 
 
-@lru_cache(maxsize=1)
-def targets() -> tuple[Target, ...]:
-    """The six H1 2020 targets, read from ``data/observations.csv``."""
-    data = load_data()
-    rows = [
-        ("gdp_ytd", "gdp", "2020Q2", "亿元", 1.0),
-        ("gdp_real_yoy_ytd", "gdp_real_yoy", "2020Q2", "%", 0.05),
-        ("revenue_ytd", "revenue", "2020Q2", "亿元", 1.0),
-        ("revenue_yoy_ytd", "revenue_yoy", "2020Q2", "%", 0.05),
-        ("digital_core_real_yoy_ytd", "digital_core_real_yoy", "2020Q1", "%", 0.05),
-        ("digital_core_real_yoy_ytd", "digital_core_real_yoy", "2020Q2", "%", 0.05),
-    ]
-    return tuple(
-        Target(var, period, data.get(obs, period), unit, tol, data.source(obs, period))
-        for var, obs, period, unit, tol in rows
-    )
+def target_values(
+    theta: Mapping[str, np.ndarray], inputs: Inputs | None = None, *, vintage: Vintage = DEFAULT_VINTAGE,
+) -> np.ndarray:
+    """The model's value of every target as of ``vintage``, ``(n, n_targets)``."""
+    return _targets.target_values(theta, inputs or _history(vintage), targets(vintage))
 
 
-def target_values(theta: Mapping[str, np.ndarray], inputs: Inputs | None = None) -> np.ndarray:
-    """The model's value of every target, ``(n, n_targets)``."""
-    inputs = inputs or _history()
-    paths = simulate(theta, inputs)
-    cache: dict[str, np.ndarray] = {}
-    cols = []
-    for t in targets():
-        if t.variable not in cache:
-            cache[t.variable] = _INDICATORS[t.variable](paths)
-        cols.append(cache[t.variable][:, inputs.span.index(t.period)])
-    return np.stack(cols, axis=1)
-
-
-@lru_cache(maxsize=1)
-def _history() -> Inputs:
-    return history_inputs(CAL_SPAN)
+@lru_cache(maxsize=32)
+def _history(vintage: Vintage = DEFAULT_VINTAGE) -> Inputs:
+    return history_inputs(cal_span(vintage), vintage)
 
 
 @dataclass(frozen=True)
@@ -120,8 +77,11 @@ class Calibration:
         One row a target: ``target, period, unit, observed, model, error, tolerance, within, source``.
     priors : DataFrame
         One row a free parameter: ``prior, prior_mean, prior_sd, calibrated, z`` (distance from the
-        prior mean in prior sds) and ``identified_by`` (the target whose published value moves the
-        calibrated parameter most; see ``influence``).
+        prior mean in prior sds), ``identified_by`` (the target whose published value moves the
+        calibrated parameter most; see ``influence``) and ``data_share``, the share of the prior sd
+        that the targets remove, :math:`1 - \\sqrt{[(J^\\top W^2 J + P^2)^{-1}]_{jj}}\\,/\\,\\sigma_j`:
+        near one a parameter the release pins down, near zero one its prior decides (a pair the
+        targets cannot tell apart, or a target missing from the release).
     identification : DataFrame
         Targets by free parameters: change of each target (its unit) per prior sd of each parameter
         (the Jacobian, scaled).
@@ -134,6 +94,8 @@ class Calibration:
     singular_values : ndarray
         Of the Jacobian scaled by target scales and prior sds; a zero means a direction the
         targets do not identify.
+    vintage : Vintage
+        The data folder and release round whose targets these are.
     """
 
     params: ParameterSet
@@ -145,6 +107,12 @@ class Calibration:
     success: bool
     message: str
     nfev: int
+    vintage: Vintage = DEFAULT_VINTAGE
+
+    @property
+    def release(self) -> str:
+        """The release calibrated to, like ``H1 2020``."""
+        return release_name(self.vintage.as_of)
 
     @property
     def ok(self) -> bool:
@@ -155,7 +123,7 @@ class Calibration:
         fmt = {"float_format": lambda x: f"{x:,.4g}"}
         status = "all targets met" if self.ok else "targets missed"
         return (
-            f"<h4>Calibration to H1 2020 ({status})</h4>"
+            f"<h4>Calibration to {self.release} ({status})</h4>"
             + self.fit.drop(columns="source").to_html(index=False, **fmt)
             + "<p>Calibrated parameters against their priors</p>" + self.priors.to_html(**fmt)
         )
@@ -166,7 +134,7 @@ class Calibration:
         pri = self.priors.to_string(float_format=lambda x: f"{x:,.4g}")
         ide = self.influence.to_string(float_format=lambda x: f"{x:,.3g}")
         return (
-            "Calibration to H1 2020 (penalised least squares)\n\n" + fit
+            f"Calibration to {self.release} (penalised least squares)\n\n" + fit
             + "\n\nCalibrated parameters against their priors\n\n" + pri
             + "\n\nIdentification: change in each calibrated parameter if a published target moved by its "
             "tolerance\n\n" + ide
@@ -181,31 +149,34 @@ def _theta_with(params: ParameterSet, free: Sequence[str], x: np.ndarray) -> dic
     return as_theta(values)
 
 
-def _jacobian(params: ParameterSet, free: Sequence[str], x: np.ndarray, step: np.ndarray) -> np.ndarray:
+def _jacobian(
+    params: ParameterSet, free: Sequence[str], x: np.ndarray, step: np.ndarray, vintage: Vintage = DEFAULT_VINTAGE,
+) -> np.ndarray:
     """Forward-difference Jacobian of the targets, ``(n_targets, n_free)``, in one batched run."""
     xs = np.vstack([x, x + np.diag(step)])  # (1 + k, k)
-    vals = target_values(_theta_with(params, free, xs))
+    vals = target_values(_theta_with(params, free, xs), vintage=vintage)
     return ((vals[1:] - vals[0]) / step[:, None]).T
 
 
-def calibrate(params: ParameterSet) -> Calibration:
-    """Calibrate the free parameters of ``params`` to the H1 2020 targets.
+def calibrate(params: ParameterSet, *, vintage: Vintage = DEFAULT_VINTAGE) -> Calibration:
+    """Calibrate the free parameters of ``params`` to the targets as of ``vintage`` (default: the
+    project's data as of 2020Q2, the H1 2020 targets).
 
     Free parameters are the registry's calibrated ones that the user has not fixed
-    (:meth:`ParameterSet.free`).  Results are cached by parameter set; each call returns its own
-    copies of the tables, so changing one never changes a later run.
+    (:meth:`ParameterSet.free`).  Results are cached by parameter set and vintage; each call returns
+    its own copies of the tables, so changing one never changes a later run.
     """
-    cal = _calibrate(params)
+    cal = _calibrate(params, vintage)
     return replace(cal, fit=cal.fit.copy(), priors=cal.priors.copy(), identification=cal.identification.copy(),
                    influence=cal.influence.copy(), singular_values=cal.singular_values.copy())
 
 
 
 @lru_cache(maxsize=256)
-def _calibrate(params: ParameterSet) -> Calibration:
+def _calibrate(params: ParameterSet, vintage: Vintage = DEFAULT_VINTAGE) -> Calibration:
     reg = params.registry
     free = params.free()
-    tg = targets()
+    tg = targets(vintage)
     observed = np.array([t.observed for t in tg])
     scale = np.array([t.scale for t in tg])
     if free:
@@ -216,7 +187,7 @@ def _calibrate(params: ParameterSet) -> Calibration:
         hi = np.array([reg[n].bounds[1] for n in free])
 
         def residuals(x: np.ndarray) -> np.ndarray:
-            model = target_values(_theta_with(params, free, x[None, :]))[0]
+            model = target_values(_theta_with(params, free, x[None, :]), vintage=vintage)[0]
             return np.r_[(model - observed) / scale, (x - mu) / sd]
 
         from scipy.optimize import least_squares  # imported here: the light commands never need it
@@ -230,7 +201,7 @@ def _calibrate(params: ParameterSet) -> Calibration:
     else:
         x, success, message, nfev = np.zeros(0), True, "nothing to calibrate", 0
         calibrated = params
-    model = target_values(as_theta(calibrated.theta()))[0]
+    model = target_values(as_theta(calibrated.theta()), vintage=vintage)[0]
     fit = pd.DataFrame(
         {
             "target": [t.variable for t in tg],
@@ -246,7 +217,7 @@ def _calibrate(params: ParameterSet) -> Calibration:
     fit["within"] = fit.error.abs() <= fit.tolerance
     labels = [t.label for t in tg]
     if free:
-        jac = _jacobian(calibrated, free, x, 1e-4 * sd)
+        jac = _jacobian(calibrated, free, x, 1e-4 * sd, vintage)
         ident = pd.DataFrame(jac * sd, index=labels, columns=list(free))
         sv = np.linalg.svd(jac * sd / scale[:, None], compute_uv=False)
         tol = np.array([t.tolerance for t in tg])
@@ -261,7 +232,9 @@ def _calibrate(params: ParameterSet) -> Calibration:
                 "prior_sd": sd,
                 "calibrated": x,
                 "z": (x - mu) / sd,
-                "identified_by": [labels[i] for i in np.abs(influence).argmax(axis=1)],
+                "identified_by": _identified_by(influence, sd, labels),
+                # the share of the prior sd the targets remove: near 0, the prior decides
+                "data_share": 1.0 - np.sqrt(np.diag(np.linalg.inv(hessian))) / sd,
             },
             index=pd.Index(free, name="parameter"),
         )
@@ -269,8 +242,18 @@ def _calibrate(params: ParameterSet) -> Calibration:
         ident = pd.DataFrame(index=labels)
         infl = pd.DataFrame(columns=labels)
         sv = np.zeros(0)
-        prior_table = pd.DataFrame(columns=["prior", "prior_mean", "prior_sd", "calibrated", "z", "identified_by"])
-    return Calibration(calibrated, fit, prior_table, ident, infl, sv, success, message, nfev)
+        prior_table = pd.DataFrame(columns=["prior", "prior_mean", "prior_sd", "calibrated", "z", "identified_by",
+                                            "data_share"])
+    return Calibration(calibrated, fit, prior_table, ident, infl, sv, success, message, nfev, vintage)
+
+
+def _identified_by(influence: np.ndarray, sd: np.ndarray, labels: Sequence[str]) -> list[str]:
+    """The target that moves each parameter most, or ``prior (no target)`` where none moves it by
+    a millionth of its prior sd (a target the identification needs is missing from the release)."""
+    if not labels:
+        return ["prior (no target)"] * len(sd)
+    a = np.abs(influence)
+    return [labels[i] if a[j, i] > 1e-6 * sd[j] else "prior (no target)" for j, i in enumerate(a.argmax(axis=1))]
 
 
 calibrate.cache_info = _calibrate.cache_info  # type: ignore[attr-defined]
@@ -284,6 +267,7 @@ def recalibrate(
     free: Sequence[str] | None = None,
     max_iter: int = 20,
     rtol: float = 1e-3,
+    vintage: Vintage = DEFAULT_VINTAGE,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Re-fit the free parameters in every draw of ``theta`` so that each draw meets the targets.
 
@@ -302,6 +286,8 @@ def recalibrate(
         Newton iterations at most.
     rtol : float
         A draw stops iterating once every target error is below ``rtol`` times its tolerance.
+    vintage : Vintage
+        The data and round whose targets every draw must meet (as :func:`calibrate`'s).
 
     Returns
     -------
@@ -340,14 +326,14 @@ def recalibrate(
     theta = as_theta(theta)
     names = tuple(theta)
     n = next(iter(theta.values())).shape[0]
-    inputs = _active_history()
-    tg = targets()
+    inputs = _active_history(vintage)
+    tg = targets(vintage)
     observed = np.array([t.observed for t in tg])
     tol = np.array([t.tolerance for t in tg])
-    free = solved_per_draw(params) if free is None else tuple(free)
+    free = solved_per_draw(params, vintage) if free is None else tuple(free)
     k = len(free)
     if k == 0:
-        err = np.abs(target_values(theta, inputs) - observed) / tol
+        err = np.abs(target_values(theta, inputs, vintage=vintage) - observed) / tol
         return dict(theta), np.all(err <= 1.0, axis=1)
     lo = np.array([reg[f].bounds[0] for f in free])
     hi = np.array([reg[f].bounds[1] for f in free])
@@ -359,7 +345,7 @@ def recalibrate(
     ]
     d_theta = np.hstack([theta[v] - centre[v] for v in varying]) if varying else np.zeros((n, 0))
     spread = np.sqrt(np.mean(d_theta**2, axis=0))  # (p,) size of the draws' deviations
-    model = _jacobian_model(params, free, varying, spread, inputs, observed, tol)
+    model = _jacobian_model(params, free, varying, spread, inputs, observed, tol, vintage)
     j_c, r_c, dr_theta, dj_theta, dj_x = model
     m = len(tg)
     j_draw = j_c + (d_theta @ dj_theta.reshape(-1, m * k)).reshape(n, m, k)
@@ -374,7 +360,7 @@ def recalibrate(
     def residuals(rows: np.ndarray, xs: np.ndarray) -> np.ndarray:
         values = {name: v[rows] for name, v in others.items()}
         values.update({f: xs[:, j : j + 1] for j, f in enumerate(free)})
-        return (target_values(values, inputs) - observed) / tol
+        return (target_values(values, inputs, vintage=vintage) - observed) / tol
 
     r_final = np.full((n, len(tg)), np.nan)
     active = np.arange(n)
@@ -406,8 +392,8 @@ def _newton_step(jac: np.ndarray, r: np.ndarray) -> np.ndarray:
     return -np.linalg.solve(jtj, jt @ r[..., None])[..., 0]
 
 
-@lru_cache(maxsize=1)
-def _active_history() -> Inputs:
+@lru_cache(maxsize=32)
+def _active_history(vintage: Vintage = DEFAULT_VINTAGE) -> Inputs:
     """The calibration inputs without the levers whose H1 history is zero.
 
     A lever that injects nothing adds nothing, so the targets are the same (checked once at the
@@ -415,14 +401,14 @@ def _active_history() -> Inputs:
     """
     from model.inputs.registry import default_params
 
-    h = _history()
+    h = _history(vintage)
     active = replace(h, injections={k: v for k, v in h.injections.items() if np.any(v)})
     theta = as_theta(default_params().theta())
-    same = np.array_equal(target_values(theta, active), target_values(theta, h))
+    same = np.array_equal(target_values(theta, active, vintage=vintage), target_values(theta, h, vintage=vintage))
     return active if same else h
 
 
-def solved_per_draw(params: ParameterSet) -> tuple[str, ...]:
+def solved_per_draw(params: ParameterSet, vintage: Vintage = DEFAULT_VINTAGE) -> tuple[str, ...]:
     """The parameters :func:`recalibrate` solves by default.
 
     The free ``per_draw`` parameters; if the user fixed one of those, free calibrated parameters
@@ -436,7 +422,8 @@ def solved_per_draw(params: ParameterSet) -> tuple[str, ...]:
         return tuple(solved)
     sd = np.array([reg[n].prior.sd for n in free])
     x = np.array([params[n] for n in free])
-    jac = _jacobian(params, free, x, 1e-4 * sd) * sd / np.array([t.tolerance for t in targets()])[:, None]
+    tol = np.array([t.tolerance for t in targets(vintage)])
+    jac = _jacobian(params, free, x, 1e-4 * sd, vintage) * sd / tol[:, None]
     cols = {n: jac[:, j] for j, n in enumerate(free)}
 
     def rank(names: Sequence[str]) -> int:
@@ -456,6 +443,7 @@ def _jacobian_model(
     inputs: Inputs,
     observed: np.ndarray,
     tol: np.ndarray,
+    vintage: Vintage = DEFAULT_VINTAGE,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Scaled residuals, their Jacobian and its first derivatives at the calibrated point.
 
@@ -485,7 +473,7 @@ def _jacobian_model(
     for j, c in enumerate(cols):
         rows[j + 1 :: k + 1, c] += h[j]
     values = {name: rows[:, i : i + 1] for i, name in enumerate(names)}
-    r = ((target_values(values, inputs) - observed) / tol).reshape(len(pts), k + 1, -1)
+    r = ((target_values(values, inputs, vintage=vintage) - observed) / tol).reshape(len(pts), k + 1, -1)
     base = r[:, 0]  # (P, m)
     jac = np.moveaxis((r[:, 1:] - r[:, :1]) / h[None, :, None], 1, 2)  # (P, m, k)
     d = np.asarray(spans)[:, None]

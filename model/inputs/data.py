@@ -11,13 +11,17 @@ Two files:
     ``lever, field, period, value, unit, source``: the policy measures of 2020 H1, which are part of
     history in every scenario.
 
-Nothing after 2020Q2 may appear: the H2 2020 forecast must be honest out of sample.
+A run is *as of* a release round (``--as-of``, default 2020Q2): it sees only the rows whose period
+is at or before the round (a YTD row for period P is published in round P; a calendar year in its
+fourth quarter).  Later rows may sit in the files (an analyst adds the Q1-Q3 2020 release when it
+comes out) and are invisible to an earlier round, so the H2 2020 forecast as of 2020Q2 stays honest
+out of sample.  The shipped files hold nothing after 2020Q2.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +35,7 @@ from model.inputs.paths import DATA_DIR, shipped
 __all__ = ["DATA_DIR", "LAST_OBSERVED", "Data", "load_data", "shipped"]
 
 LAST_OBSERVED = CALENDAR.last_observed
-"""The last quarter with data (:mod:`model.core.calendar`)."""
+"""The default release round, the last quarter the shipped data hold (:mod:`model.core.calendar`)."""
 
 _REGIONS = ("hangzhou", "zhejiang", "china")
 _UNITS = {"亿元", "%"}
@@ -142,8 +146,6 @@ def _load_observations(path: Path) -> pd.DataFrame:
             basis = r.basis
         else:
             raise _fail(path, i, f"basis {r.basis!r} is not one of year, ytd, quarter")
-        if end > LAST_OBSERVED:
-            raise _fail(path, i, f"period {r.period} is after {LAST_OBSERVED}: no data after 2020 H1")
         unit_ok = (r.unit == "%") == r.variable.endswith(("_yoy", "_share_of_revenue"))
         if not unit_ok:
             raise _fail(path, i, f"unit {r.unit!r} does not fit variable {r.variable!r}")
@@ -175,8 +177,6 @@ def _load_levers(path: Path) -> pd.DataFrame:
             p = parse_period(r.period)
         except ValueError as exc:
             raise _fail(path, i, f"period {r.period!r}: {exc}") from None
-        if p > LAST_OBSERVED:
-            raise _fail(path, i, f"period {r.period} is after {LAST_OBSERVED}: H1 history only")
         if r.value < 0:
             raise _fail(path, i, f"value {r.value}: expected a non-negative amount")
         periods.append(p)
@@ -187,28 +187,43 @@ def _load_levers(path: Path) -> pd.DataFrame:
     return out
 
 
-def load_data(directory: str | Path | None = None) -> Data:
-    """Load and validate ``observations.csv`` and ``levers_h1.csv`` from ``directory``.
+def load_data(directory: str | Path | None = None, *, as_of: str | pd.Period | None = None) -> Data:
+    """Load and validate ``observations.csv`` and ``levers_h1.csv`` from ``directory``, as of a round.
 
     Parameters
     ----------
     directory : path, optional
-        Defaults to the project's ``data/``.  The default is read once and cached.
+        Defaults to the project's ``data/``.
+    as_of : str or Period, optional
+        The release round (default :data:`LAST_OBSERVED`, 2020Q2): rows after it are dropped.
+
+    Loads are cached by (folder, as-of) and the files' modification times, so an edited file is
+    read again.
 
     Raises
     ------
     UserError
         On a missing file, wrong columns, a unit, period or basis that is not understood, a missing
-        or non-finite value, a duplicate row, or an observation after 2020Q2.
+        or non-finite value, or a duplicate row (anywhere in the file, also after the round).
     """
-    if directory is None:
-        return _load_default()
-    d = Path(directory)
+    d = DATA_DIR if directory is None else Path(directory)
+    q = LAST_OBSERVED if as_of is None else pd.Period(as_of, freq="Q")
+    files = (d / "observations.csv", d / "levers_h1.csv")
+    stamps = tuple(f.stat().st_mtime_ns if f.is_file() else None for f in files)
+    return _load(str(d.resolve()), str(d), str(q), stamps)
+
+
+@lru_cache(maxsize=32)
+def _load(folder: str, shown: str, as_of: str, stamps: tuple[int | None, ...]) -> Data:
+    full = _load_all(folder, shown, stamps)
+    q = pd.Period(as_of, freq="Q")
+    obs, lev = full.observations, full.levers_h1
+    if (obs.end <= q).all() and (lev.period <= q).all():
+        return full
+    return Data(obs[obs.end <= q].reset_index(drop=True), lev[lev.period <= q].reset_index(drop=True))
+
+
+@lru_cache(maxsize=8)
+def _load_all(folder: str, shown: str, stamps: tuple[int | None, ...]) -> Data:
+    d = Path(shown)  # errors name the folder as the user wrote it
     return Data(_load_observations(d / "observations.csv"), _load_levers(d / "levers_h1.csv"))
-
-
-@cache
-def _load_default() -> Data:
-    return Data(
-        _load_observations(DATA_DIR / "observations.csv"), _load_levers(DATA_DIR / "levers_h1.csv")
-    )

@@ -16,11 +16,12 @@ from model.core.levers.base import path_array
 from model.core.periods import Span
 from model.core.simulate import Inputs
 from model.inputs.base import base
-from model.inputs.data import Data, load_data
+from model.inputs.data import Data
+from model.inputs.vintage import DEFAULT_VINTAGE, Vintage
 
 __all__ = ["frozen_array", "history_inputs"]
 
-_CACHE: dict[Span, tuple[Data, Inputs]] = {}
+_CACHE: dict[tuple[Span, Vintage], tuple[Data, Inputs]] = {}
 
 
 def frozen_array(x: np.ndarray) -> np.ndarray:
@@ -29,19 +30,22 @@ def frozen_array(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def history_inputs(span: Span) -> Inputs:
-    """Inputs with only the H1 2020 levers (from ``data/levers_h1.csv``) and no scenario shocks.
+def history_inputs(span: Span, vintage: Vintage = DEFAULT_VINTAGE) -> Inputs:
+    """Inputs with only the policy history (``levers_h1.csv`` up to the round) and no scenario shocks.
 
-    Cached by span (for the same loaded data); the injections are read-only ``(1, T)`` arrays.
+    ``vintage`` is the data folder and round (default: the project's data as of 2020Q2); the inputs
+    carry its calendar.  Cached by span and vintage (for the same loaded data); the injections are
+    read-only ``(1, T)`` arrays.
     """
-    data = load_data()
-    hit = _CACHE.get(span)
+    data = vintage.data
+    key = (span, vintage)
+    hit = _CACHE.get(key)
     if hit is not None and hit[0] is data:
         return hit[1]
     injections = {}
     for name, lever in LEVERS.items():
         hist = data.lever_history(name, lever.history_field)
         injections[name] = frozen_array(path_array({str(p): v for p, v in hist.items()}, span)[None, :])
-    out = Inputs(span, base(), MappingProxyType(injections))
-    _CACHE[span] = (data, out)
+    out = Inputs(span, base(vintage), MappingProxyType(injections), calendar=vintage.calendar)
+    _CACHE[key] = (data, out)
     return out

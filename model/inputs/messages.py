@@ -30,7 +30,7 @@ def _allowed_keys(root: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
         else:
             model = next((a for a in args if isinstance(a, type) and issubclass(a, BaseModel)), None)
     if isinstance(model, type) and issubclass(model, BaseModel):
-        return [k for k in model.model_fields if k not in ("path",)]
+        return [k for k in model.model_fields if k not in ("path", "vintage")]
     return []
 
 
@@ -46,7 +46,7 @@ def one_line(exc: ValidationError, file: str | None, root: type[BaseModel], *, p
     if kind == "extra_forbidden":
         allowed = _allowed_keys(root, loc[:-1]) if len(loc) > 1 or loc else []
         if len(loc) == 1:
-            allowed = [k for k in root.model_fields if k != "path"]
+            allowed = [k for k in root.model_fields if k not in ("path", "vintage")]
         near = get_close_matches(str(loc[-1]), allowed, n=1)
         hint = f"did you mean {near[0]!r}?" if near else f"expected one of: {', '.join(allowed)}"
         return UserError(f"unknown key; {hint}", file=file, key=key)

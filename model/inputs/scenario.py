@@ -45,6 +45,8 @@ from model.inputs.registry import registry, total_trend
 from model.inputs.run_trend import ESTIMATOR_NAMES, TREND_ESTIMATOR, run_trend
 from model.inputs.tables import ShockTable, Table
 from model.inputs.uncertainty_settings import MAX_DRAWS, PriorTable, UncertaintyTable
+from model.inputs.vintage import DEFAULT_VINTAGE, Vintage
+from model.inputs.window import check_window
 
 if TYPE_CHECKING:
     from model.core.simulate import Inputs
@@ -66,7 +68,8 @@ _INPUTS: dict[str, tuple[Inputs, Inputs]] = {}
 _INPUTS_SIZE = 256
 
 FIRST_SCENARIO_QUARTER = CALENDAR.first_scenario
-"""Scenario levers and shocks start here; H1 2020 is history (:mod:`model.core.calendar`)."""
+"""Scenario levers and shocks start here as of the default round (2020Q2): H1 2020 is history; as of
+another round, :attr:`Scenario.vintage`'s calendar decides (:mod:`model.inputs.window`)."""
 LAST_HORIZON = CALENDAR.last_horizon
 NAME_PATTERN = re.compile(r"^[^\W_][\w-]{0,63}$")
 """A scenario's name, which names its results folder: letters (Chinese ones too, like 二次疫情),
@@ -118,6 +121,10 @@ class Scenario(Table):
     """Path of the scenario this one inherits from, relative to its file (resolved on load)."""
     path: str | None = Field(default=None, exclude=True)
     """File the scenario was read from, if any."""
+    vintage: Vintage = Field(default=DEFAULT_VINTAGE, exclude=True)
+    """The data folder and release round the scenario runs as of (``--data``, ``--as-of``): its
+    levers and shocks start after the round, and the run sees the folder's data up to it.  Not part
+    of the scenario's content (nor of its digest); :func:`load_scenario` sets it."""
 
     def __init__(self, **data: Any) -> None:
         """Validate ``data`` exactly as :func:`load_scenario` validates a file's tables.
@@ -171,7 +178,8 @@ class Scenario(Table):
         ------
         UserError
             For an unknown parameter or one outside its bounds, or a lever period or shock start
-            outside 2020Q3 to the horizon.
+            outside the quarter after the round (2020Q3 as of 2020Q2) to the horizon
+            (:func:`model.inputs.window.check_window`).
         """
         file = self.path
         reg = registry()
@@ -179,27 +187,8 @@ class Scenario(Table):
             reg.lookup(key, file=file, key=f"parameters.{key}").check(
                 value, file=file, key=f"parameters.{key}"
             )
-        last = parse_period(self.horizon)
-        window = f"{FIRST_SCENARIO_QUARTER} to the horizon {last}"
-        for name in LEVERS:
-            cfg = getattr(self.levers, name)
-            if cfg is None:
-                continue
-            for fld, periods in cfg.periods().items():
-                for p in periods:
-                    q = parse_period(p)
-                    late_ok = fld == "start" and q > last  # a programme may start after the horizon
-                    if q < FIRST_SCENARIO_QUARTER or (q > last and not late_ok):
-                        raise UserError(
-                            f"{p} is outside the scenario window {window} (H1 2020 levers are history)",
-                            file=file, key=f"levers.{name}.{fld}" + ("" if fld == "start" else f".{p}"),
-                        )
+        check_window(self.lever_configs(), self.shocks, self.horizon, self.vintage.calendar, file=file)
         self._check_amounts()
-        for name, s in self.shocks.items():
-            q = parse_period(s.start)
-            if not FIRST_SCENARIO_QUARTER <= q <= last:
-                raise UserError(f"{q} is outside the scenario window {window}", file=file,
-                                key=f"shocks.{name}.start")
         if self.uncertainty is not None:
             self.uncertainty.check(self.parameters, self.horizon, file)
         return self
@@ -234,21 +223,21 @@ class Scenario(Table):
 
     @property
     def span(self) -> Span:
-        """Simulation span: 2018 to the end of the horizon's year."""
-        return Span(CALENDAR.model_start, parse_period(self.horizon).year)
+        """Simulation span: the model's first year (2018) to the end of the horizon's year."""
+        return Span(self.vintage.calendar.model_start, parse_period(self.horizon).year)
 
     def lever_configs(self) -> dict[str, LeverConfig]:
         """The levers this scenario sets, by name."""
         return {n: getattr(self.levers, n) for n in LEVERS if getattr(self.levers, n) is not None}
 
     def inputs(self) -> Inputs:
-        """Simulation inputs: H1 history plus this scenario's levers and shocks.
+        """Simulation inputs: the policy history up to the round plus this scenario's levers and shocks.
 
-        Cached by the scenario's horizon, levers and shocks (what the inputs depend on) as
-        immutable data: read-only arrays in a read-only mapping, shared by every call.
+        Cached by the scenario's horizon, levers and shocks (what the inputs depend on) and its
+        vintage as immutable data: read-only arrays in a read-only mapping, shared by every call.
         """
-        key = self.model_dump_json(include={"horizon", "levers", "shocks"})
-        hist = history_inputs(self.span)
+        key = self.model_dump_json(include={"horizon", "levers", "shocks"}) + repr(self.vintage)
+        hist = history_inputs(self.span, self.vintage)
         hit = _INPUTS.get(key)
         if hit is not None and hit[0] is hist:
             return hit[1]
@@ -272,6 +261,7 @@ class Scenario(Table):
         data = self.model_dump(exclude_none=False)
         data.update(changes)
         data["path"] = None
+        data["vintage"] = self.vintage
         try:
             return _validate(data, None)
         except UserError as exc:  # name the file the changed scenario came from
@@ -400,7 +390,7 @@ class Scenario(Table):
 
         path = Path(path)
         text = self.to_toml(header=header)
-        back = _validate({**tomllib.loads(text), "path": str(path)}, str(path))
+        back = _validate({**tomllib.loads(text), "path": str(path), "vintage": self.vintage}, str(path))
         if back.digest != self.digest:
             raise UserError("the scenario does not survive a round trip through TOML; nothing written",
                             file=str(path))
@@ -433,7 +423,7 @@ def _merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+def _resolve(path: Path, seen: tuple[Path, ...] = (), *, vintage: Vintage = DEFAULT_VINTAGE) -> dict[str, Any]:
     try:
         path = path.resolve()
     except (OSError, RuntimeError):  # a symlink loop: RuntimeError before Python 3.13
@@ -443,6 +433,10 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         chain = " -> ".join(p.name for p in (*seen, path))
         raise UserError(f"extends forms a cycle ({chain})", file=str(seen[0]), key="extends")
     data = _read_toml(path)
+    for internal in ("path", "vintage"):  # set by the loader, never by a file
+        if internal in data:
+            raise UserError("unknown key; it is set by the loader (the file's path; --data and --as-of)",
+                            file=str(path), key=internal)
     parent_ref = data.get("extends")
     if parent_ref is None:
         return data
@@ -455,10 +449,10 @@ def _resolve(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         read_limited(parent_path)  # a device, FIFO, loop or huge file: named against this file
     except UserError as exc:
         raise UserError(f"{parent_ref}: {exc.detail}", file=str(path), key="extends") from None
-    parent = _resolve(parent_path, (*seen, path))
+    parent = _resolve(parent_path, (*seen, path), vintage=vintage)
     # a mistake in the parent is reported against the parent's file, not the child's
     _named(parent, parent_path)
-    _validate({**parent, "name": parent.get("name", parent_path.stem), "path": str(parent_path)},
+    _validate({**parent, "name": parent.get("name", parent_path.stem), "path": str(parent_path), "vintage": vintage},
               str(parent_path))
     parent.pop("name", None)
     parent.pop("description", None)
@@ -481,8 +475,11 @@ def _validate(data: dict[str, Any], file: str | None) -> Scenario:
         raise one_line(exc, file, Scenario) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, resolve (``extends``), validate and check a scenario file.
+def load_scenario(path: str | Path, *, vintage: Vintage = DEFAULT_VINTAGE) -> Scenario:
+    """Read, resolve (``extends``), validate and check a scenario file, as of ``vintage``.
+
+    ``vintage`` (:func:`model.inputs.vintage.vintage`; default the project's data as of 2020Q2)
+    sets the scenario window: levers and shocks from the quarter after the round.
 
     Raises
     ------
@@ -491,8 +488,9 @@ def load_scenario(path: str | Path) -> Scenario:
         non-finite amount, a period outside the scenario window, or a parameter outside its bounds.
     """
     path = Path(path)
-    data = _resolve(path)
+    data = _resolve(path, vintage=vintage)
     _named(data, path)
     data.setdefault("name", path.stem)
     data["path"] = str(path)
+    data["vintage"] = vintage
     return _validate(data, str(path))  # the checks against the model run as it is built

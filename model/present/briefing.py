@@ -18,7 +18,6 @@ import pandas as pd
 
 from model.analysis.attribution import PARAMETERS, SHOCKS
 from model.analysis.comparison import ANNUAL_VARIABLES, QUARTERLY_VARIABLES
-from model.core.calendar import CALENDAR
 from model.core.levers import REGISTRY as LEVERS
 from model.present.labels import (
     DEFAULT_LANG,
@@ -349,8 +348,9 @@ def overlay(comparisons: Sequence[Comparison], column: str, *, ax: Axes | None =
     ax.set_xticks(range(len(xs)))
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
-    if str(CALENDAR.last_observed) in xs:
-        end_of_data(ax, xs.index(str(CALENDAR.last_observed)) + 0.5, lang=lang)
+    last = str(base.scenario.vintage.calendar.last_observed)  # the round the runs are as of
+    if last in xs:
+        end_of_data(ax, xs.index(last) + 0.5, lang=lang)
     ax.set_title(title or header(column, lang), fontsize=10)
     ax.set_ylabel(unit(column, lang))
     ax.legend(fontsize=7)

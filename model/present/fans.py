@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from model.analysis.draws import percentile_columns
-from model.analysis.uncertainty import SHOCK_START, Draws, priors
+from model.analysis.uncertainty import Draws, priors
 from model.core.blocks.shock import innovation_sd
 from model.present.labels import DEFAULT_LANG
 
@@ -90,12 +90,12 @@ def _forecast_shock(draws: Draws, prefix: str = "") -> dict[str, Any]:
     p = draws.results.params
     k = s.scale * s.draw_shocks
     ar, sd = p[f"{prefix}shock_ar"], p[f"{prefix}shock_annual_sd"]
-    return {"start": SHOCK_START, "ar": ar, "annual_growth_sd": sd * k, "innovation_sd": float(innovation_sd(sd, ar)) * k}
+    return {"start": str(draws.scenario.vintage.calendar.first_scenario), "ar": ar, "annual_growth_sd": sd * k, "innovation_sd": float(innovation_sd(sd, ar)) * k}
 
 
 def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
     """The ``## Uncertainty`` section of ``report.md``, as lines."""
-    from model.present.tables import md_table
+    from model.present.tables import md_table, number_word
 
     s = draws.settings
     p = draws.results.params
@@ -112,7 +112,7 @@ def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
         index=pd.Index(drawn, name="parameter"),
     )
     shock, rev, dig = (_forecast_shock(draws, x) for x in ("", "revenue_", "digital_"))
-    shocks = (f"forecast shocks from {SHOCK_START}, each an AR(1) from its own random stream: an output gap common "
+    shocks = (f"forecast shocks from {shock['start']}, each an AR(1) from its own random stream: an output gap common "
               f"to both sectors (coefficient {p['shock_ar']:g}) that adds {shock['annual_growth_sd']:.3g} pp to the sd "
               f"of annual growth, the size the backtest's record gives (innovation sd {shock['innovation_sd']:.3g}% of "
               f"trend); revenue's own multiplicative shock (coefficient {p['revenue_shock_ar']:g}), "
@@ -130,7 +130,8 @@ def report_section(draws: Draws, figure_names: Sequence[str] = ()) -> list[str]:
         "## Uncertainty",
         "",
         f"{draws.n:,} draws (seed {s.seed}, scale {s.scale:g}) {params} and {shocks}. Every draw is "
-        f"re-calibrated so that it reproduces the six H1 2020 targets ({', '.join(draws.solved)} solved "
+        f"re-calibrated so that it reproduces the {number_word(len(draws.results.calibration.fit))} "
+        f"{draws.results.calibration.release} targets ({', '.join(draws.solved)} solved "
         f"again); {accepted}. Percentiles are across draws; `point` is the deterministic run above. "
         "Quarter-by-quarter and year-to-date ranges are in `fan.csv`.",
         "",

@@ -77,6 +77,13 @@ def _x(index: pd.PeriodIndex) -> list[str]:
     return [str(p) for p in index]
 
 
+def _last_observed(observed: pd.DataFrame | None) -> str:
+    """The end of data: the latest observed period (the round the run is as of), else the default round."""
+    if observed is None or observed.empty:
+        return str(CALENDAR.last_observed)
+    return str(max(pd.PeriodIndex(observed.period, freq="Q")))
+
+
 def plot_paths(
     frames: Mapping[str, pd.DataFrame],
     columns: Sequence[str],
@@ -121,7 +128,7 @@ def plot_paths(
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
     mark_2019(ax, xs, first, columns, lang=lang)
-    end_of_data(ax, pos.get(str(CALENDAR.last_observed), 0) + 0.5, lang=lang)
+    end_of_data(ax, pos.get(_last_observed(observed), 0) + 0.5, lang=lang)
     if title:
         ax.set_title(title, fontsize=10)
     ax.set_ylabel(ylabel or unit(columns[0], lang))
@@ -233,7 +240,7 @@ def fan_chart(draws: Any, variable: str = "gdp_real_yoy_ytd", *, ax: Axes | None
     ax.set_xticklabels(xs, rotation=60, fontsize=7)
     ax.axhline(0.0, color="grey", linewidth=0.5)
     mark_2019(ax, xs, draws.results.quarterly, [variable], lang=lang)
-    end_of_data(ax, pos.get(str(CALENDAR.last_observed), 0) + 0.5, lang=lang)
+    end_of_data(ax, pos.get(str(draws.scenario.vintage.calendar.last_observed), 0) + 0.5, lang=lang)
     ax.set_title(title or header(variable, lang), fontsize=10)
     ax.set_ylabel(unit(variable, lang))
     ax.legend(fontsize=6.5, loc="upper left", ncols=2, framealpha=0.9)  # the 2019 quarters leave this corner free

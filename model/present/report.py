@@ -11,10 +11,9 @@ import pandas as pd
 from model.analysis.topdown import topdown_check
 from model.core.calendar import CALENDAR
 from model.core.levers import REGISTRY as LEVERS
-from model.fitting.calibration import targets
-from model.inputs.data import load_data
+from model.fitting.calibration import Target, targets
 from model.present.labels import DEFAULT_LANG, header, label, lever_name, unit
-from model.present.tables import md_table
+from model.present.tables import md_table, number_word
 
 if TYPE_CHECKING:
     from model.analysis.results import Results
@@ -84,7 +83,13 @@ def _levers_table(results: Results) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def inputs_section(inputs: Mapping[str, Any] | None, calibration_ok: bool) -> list[str]:
+def _independent(tg: Sequence[Target]) -> int:
+    """Targets less one for each period with both the revenue level and its growth (same base)."""
+    rev = {t.period for t in tg if t.variable == "revenue_ytd"} & {t.period for t in tg if t.variable == "revenue_yoy_ytd"}
+    return len(tg) - len(rev)
+
+
+def inputs_section(inputs: Mapping[str, Any] | None, calibration_ok: bool, release: str = "H1 2020") -> list[str]:
     """The ``## Inputs`` lines of a report: everything besides the scenario file that changed the
     numbers (``--set``, ``--draws``, ``--seed``, an accepted calibration miss, the command)."""
     if inputs is None:
@@ -97,10 +102,12 @@ def inputs_section(inputs: Mapping[str, Any] | None, calibration_ok: bool) -> li
                  + (", ".join(f"`{k} = {v:g}`" for k, v in set_.items()) if set_ else "none") + ".")
     if inputs.get("as_of"):
         lines.append(f"Data: the release round as of {inputs['as_of']} (`--as-of`).")
+    if inputs.get("data"):
+        lines.append(f"Data folder: `{inputs['data']}` (`--data`).")
     if inputs.get("draws") is not None:
         lines.append(f"Monte Carlo: {inputs['draws']:,} draws, seed {inputs.get('seed')}.")
     if inputs.get("calibration_miss_accepted") and not calibration_ok:
-        lines.append("**The calibration misses some H1 2020 targets; the run was accepted anyway "
+        lines.append(f"**The calibration misses some {release} targets; the run was accepted anyway "
                      "(`--accept-calibration-miss`).**")
     return [*lines, ""]
 
@@ -130,8 +137,10 @@ def run_report(
         index=pd.Index(RECOVERY, name="parameter"),
     )
     q1 = q.loc[CALENDAR.report_start]
-    data = load_data()
-    tolerances = " or ".join(sorted({f"{t.tolerance:g} {'pp' if t.unit == '%' else t.unit}" for t in targets()}))
+    vintage = sc.vintage
+    data = vintage.data
+    tg = targets(vintage)
+    tolerances = " or ".join(sorted({f"{t.tolerance:g} {'pp' if t.unit == '%' else t.unit}" for t in tg}))
     lines = [
         f"# Scenario `{sc.name}`",
         "",
@@ -140,7 +149,7 @@ def run_report(
         f"Model version {__version__}; scenario sha256 `{sc.digest[:16]}`"
         + (f", file `{sc.path}`" if sc.path else "") + f"; horizon {sc.horizon}.",
         "",
-        *inputs_section(inputs, cal.ok),
+        *inputs_section(inputs, cal.ok, cal.release),
         "## Headline",
         "",
         md_table(head),
@@ -161,14 +170,21 @@ def run_report(
         "",
         md_table(_levers_table(results), index=False),
         "",
-        "## Calibration to H1 2020",
+        f"## Calibration to {cal.release}",
+        "",
+        f"As of the {vintage.as_of} round, the targets are every Hangzhou year-to-date figure of "
+        f"{vintage.calendar.covid_start.year} in the data published by then ({len(tg)} figures: GDP level and "
+        "real growth, budget revenue level and growth, digital-core real growth, each with its source in "
+        "`summary.json`); the forecast starts in "
+        f"{vintage.calendar.first_scenario}.",
         "",
         "Every target is met within its tolerance." if cal.ok else "**Some targets are missed** (see `error`).",
         "",
         md_table(fit, digits=3, index=False),
         "",
         "Calibrated parameters (penalised least squares; `z` is the distance from the prior mean in prior sds; "
-        "`identified_by` is the published figure that moves the calibrated value most, per the table below):",
+        "`identified_by` is the published figure that moves the calibrated value most, per the table below; "
+        "`data_share` is the share of the prior sd the targets remove, near 0 where the prior decides):",
         "",
         md_table(priors, digits=4),
         "",
@@ -177,8 +193,8 @@ def run_report(
         "",
         md_table(cal.influence.T.rename_axis("target"), digits=4),
         "",
-        "The six targets carry five independent pieces of information: revenue level and growth imply the "
-        "same H1 2019 base. The relief's budget share and the revenue residual, and the 2019 H1 GDP share and "
+        f"The {number_word(len(tg))} targets carry {number_word(_independent(tg))} independent pieces of information: revenue "
+        "level and growth imply the same 2019 base. The relief's budget share and the revenue residual, and the 2019 H1 GDP share and "
         "the H1 deflator, are pairs the targets cannot tell apart; their priors split them.",
         "",
         "## The recovery assumption",

@@ -33,6 +33,8 @@ def run_inputs(results: Results, inputs: dict[str, Any] | None = None, draws: Dr
         "scenario_parameters": dict(results.scenario.parameters),
         "parameters_set_by_caller": by_caller,
         "calibration_miss_accepted": False,
+        "as_of": results.scenario.vintage.as_of,
+        **({"data": str(results.scenario.vintage.folder)} if results.scenario.vintage.directory is not None else {}),
     }
     out.update(inputs or {})
     if draws is not None:
@@ -75,6 +77,8 @@ def summary_dict(results: Results, draws: Draws | None = None,
             "h2_2020_real_growth": results.h2_growth(),
             "track_record": {"line": results.track_record(), **(load_record() or {})},
             "calibration": {
+                "as_of": cal.vintage.as_of,
+                "release": cal.release,
                 "all_targets_met": cal.ok,
                 "miss_accepted": bool(made_by.get("calibration_miss_accepted")) and not cal.ok,
                 "targets": cal.fit.drop(columns="within").to_dict(orient="records"),

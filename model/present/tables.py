@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["md_table"]
+__all__ = ["md_table", "number_word"]
 
 
 def md_table(frame: pd.DataFrame, *, digits: int = 2, index: bool = True) -> str:
@@ -21,3 +21,8 @@ def md_table(frame: pd.DataFrame, *, digits: int = 2, index: bool = True) -> str
     rule = "|" + "|".join("---" for _ in df.columns) + "|"
     rows = ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
     return "\n".join([head, rule, *rows])
+
+
+def number_word(n: int) -> str:
+    """A count as a word up to ten (``six targets``), as digits above."""
+    return ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")[n] if 0 <= n <= 10 else str(n)

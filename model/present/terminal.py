@@ -28,6 +28,12 @@ def _fit_table(cal: Calibration, lang: str) -> str:
     return fit.to_string(index=False, float_format=lambda x: f"{x:,.3f}")
 
 
+def _release_zh(cal: Calibration) -> str:
+    """The release calibrated to, as the bureaus name it: 2020年上半年 for 2020Q2, 2020年前三季度 for 2020Q3."""
+    q = pd.Period(cal.vintage.as_of, freq="Q")
+    return f"{q.year}年" + ("一季度", "上半年", "前三季度", "全年")[q.quarter - 1]
+
+
 def run_summary(results: Results, lang: str = DEFAULT_LANG) -> str:
     """Headline figures by year and the fit to H1 2020, as text with labelled columns."""
     if lang == "en":
@@ -46,7 +52,7 @@ def run_summary(results: Results, lang: str = DEFAULT_LANG) -> str:
             "",
             f"2020年下半年地区生产总值同比增速（可比价，下半年对2019年下半年）：{results.h2_growth():.2f}%",
             "",
-            f"校准（2020年上半年公布数）：{ok}",
+            f"校准（{_release_zh(results.calibration)}公布数）：{ok}",
             _fit_table(results.calibration, lang),
         ]
     return "\n".join(lines)
@@ -60,4 +66,4 @@ def calibration_summary(cal: Calibration, lang: str = DEFAULT_LANG) -> str:
     with pd.option_context("display.unicode.east_asian_width", True):
         fit = _fit_table(cal, lang)
     rest = cal.summary().split("\n\n", 2)[2]  # priors, identification, solver (parameter names stay keys)
-    return "校准：2020年上半年公布数（带惩罚项的最小二乘）\n\n" + fit + "\n\n" + rest
+    return f"校准：{_release_zh(cal)}公布数（带惩罚项的最小二乘）\n\n" + fit + "\n\n" + rest
