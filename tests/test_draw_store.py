@@ -75,7 +75,8 @@ def test_inputs_are_cut_row_by_row_and_single_rows_left_whole(pair) -> None:
 
 def test_chunks_of_paths_join_into_one_call(pair, monkeypatch: pytest.MonkeyPatch) -> None:
     full, _ = pair
+    inputs = full.inputs()  # before the patch: the own shocks' innovations are drawn again from the seed, by chunk
     monkeypatch.setattr(sampling, "CHUNK", 70)  # 300 = 4 x 70 + 20: a short last chunk
-    paths = simulate_chunks(full.theta, full.inputs(), N)
+    paths = simulate_chunks(full.theta, inputs, N)
     assert all(np.array_equal(paths[k], full.paths[k], equal_nan=True) for k in full.paths)
     assert all(paths[k].shape[0] == full.paths[k].shape[0] for k in full.paths)  # (1, T) stays (1, T)

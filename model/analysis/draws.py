@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from model.analysis.draw_store import Kept, Recomputed, simulate_chunks
-from model.analysis.sampling import forecast_gap, own_noise
+from model.analysis.sampling import forecast_gap, own_innovations, own_noise
 from model.core import indicators
 from model.core.calendar import CALENDAR
 from model.core.indicators import HEADLINE_ROWS, At, is_year
@@ -133,9 +133,6 @@ class Draws:
         Parameters that vary across draws.
     solved : tuple of str
         Parameters re-solved in every draw.
-    own_innovations : dict of ndarray
-        Standard-normal innovations ``(n, T)`` of the digital core's and revenue's own forecast
-        shocks (``digital``, ``revenue``; :func:`model.analysis.sampling.own_innovations`).
     lever_scales : dict of ndarray
         Factors ``(n,)`` on the amounts of levers that vary by draw (scenario discovery), if any.
     """
@@ -150,7 +147,6 @@ class Draws:
     tried: int
     drawn: tuple[str, ...]
     solved: tuple[str, ...]
-    own_innovations: Mapping[str, np.ndarray] = field(default_factory=dict)
     lever_scales: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -221,6 +217,14 @@ class Draws:
         """Complete calendar years of the fan, from 2020."""
         last = parse_period(self.scenario.horizon)
         return [str(y) for y in range(CALENDAR.report_start.year, (last.year if last.quarter == 4 else last.year - 1) + 1)]
+
+    @property
+    def own_innovations(self) -> dict[str, np.ndarray]:
+        """Standard-normal innovations ``(n, T)`` of the digital core's and revenue's own forecast
+        shocks (``digital``, ``revenue``), drawn again from the run's seed when asked for
+        (:func:`model.analysis.sampling.own_innovations`): not kept, so a million draws do not carry
+        two more ``(n, T)`` arrays."""
+        return own_innovations(self.n, self.span, seed=self.settings.seed)
 
     def inputs(self) -> Inputs:
         """The exogenous inputs of the draws: the scenario's levers and shocks, and the forecast-shock

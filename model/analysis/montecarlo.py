@@ -54,11 +54,11 @@ from model.analysis.draws import (
 from model.analysis.executors import map_chunks
 from model.analysis.results import Results, run
 from model.analysis.sampling import (
+    OWN_SHOCKS,
     _Sampler,
     chunks,
     draw_innovations,
     forecast_gap,
-    own_innovations,
     own_noise,
 )
 from model.core.calendar import CALENDAR, release_name
@@ -283,8 +283,12 @@ def _simulate(
         raise ValueError(f"innovations must have shape {(n, span.n)}, got {innovations.shape}")
     start = inputs.calendar.first_scenario
     noise = forecast_gap(point.params, settings, innovations, span, start=start)
-    own = own_innovations(n, span, seed=settings.seed)
-    inputs = replace(inputs, noise=noise, **own_noise(point.params, settings, own, span, start=start))
+    own: dict[str, np.ndarray] = {}
+    for key, label in OWN_SHOCKS.items():  # one process at a time: its innovations are freed once used
+        e = draw_innovations(n, span, seed=settings.seed, label=label)
+        own.update(own_noise(point.params, settings, {key: e}, span, start=start))
+        del e
+    inputs = replace(inputs, noise=noise, **own)
     if n <= KEEP_PATHS:
         stored = simulate_chunks(theta, inputs, n, progress=progress, name=scenario.name)
     else:  # each chunk reduced as it finishes to what the outputs read
@@ -292,9 +296,9 @@ def _simulate(
         first = span.index(FAN_START)
         stored = kept(simulate_chunks(theta, inputs, n, keep(q, a, first), progress=progress, name=scenario.name),
                       first)
-    del inputs, noise
+    del inputs, noise, own
     solved = solved_per_draw(point.params, scenario.vintage) if drawn else ()
-    return Draws(scenario, point, settings, theta, innovations, stored, span, tried, drawn, solved, own,
+    return Draws(scenario, point, settings, theta, innovations, stored, span, tried, drawn, solved,
                  dict(lever_scales or {}))
 
 
