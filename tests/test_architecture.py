@@ -27,6 +27,7 @@ LEAVES = {
     "model.present.plotting": "figures from frames and column names; Results/Draws/Sensitivity.plot()",
     "model.present.labels": "Chinese and English names and units of the output variables (plots, sliders)",
     "model.present.fonts": "the CJK font registered with matplotlib (plots)",
+    "model.inputs.paths": "where the shipped files and the user's cache folder are (fonts, calibrations)",
 }
 """Modules any layer may import, because they import nothing of the model but ``core``."""
 MAX_LINES = 500

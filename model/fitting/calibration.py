@@ -35,6 +35,7 @@ from model.core.parameters import ParameterSet
 from model.core.periods import Span
 from model.core.simulate import Inputs, as_theta
 from model.fitting import targets as _targets
+from model.fitting.cache import cached
 from model.fitting.targets import Target, targets
 from model.inputs.history import history_inputs
 from model.inputs.vintage import DEFAULT_VINTAGE, Vintage
@@ -174,6 +175,22 @@ def calibrate(params: ParameterSet, *, vintage: Vintage = DEFAULT_VINTAGE) -> Ca
 
 @lru_cache(maxsize=256)
 def _calibrate(params: ParameterSet, vintage: Vintage = DEFAULT_VINTAGE) -> Calibration:
+    """The calibration of ``params``: from the disk cache if it is there and reproduces its fit
+    (:mod:`model.fitting.cache`), else fitted."""
+    return cached(params, vintage, lambda: _fit(params, vintage), lambda c: _reproduces(c, params, vintage))
+
+
+def _reproduces(cal: object, params: ParameterSet, vintage: Vintage) -> bool:
+    """Whether ``cal`` is a calibration of ``params`` (only the free parameters changed) to today's
+    targets whose fit one run of the model at its parameters gives again, bit for bit."""
+    if not isinstance(cal, Calibration) or cal.params != params.with_calibrated({n: cal.params[n] for n in params.free()}):
+        return False
+    if cal.fit.observed.tolist() != [t.observed for t in targets(vintage)]:
+        return False
+    return bool(np.array_equal(target_values(as_theta(cal.params.theta()), vintage=vintage)[0], cal.fit.model.to_numpy()))
+
+
+def _fit(params: ParameterSet, vintage: Vintage) -> Calibration:
     reg = params.registry
     free = params.free()
     tg = targets(vintage)

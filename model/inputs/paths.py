@@ -3,10 +3,11 @@ that imports neither pandas nor numpy, so that ``--help`` and ``--version`` stay
 
 from __future__ import annotations
 
+import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "shipped"]
+__all__ = ["CACHE_ENV", "DATA_DIR", "cache_dir", "shipped"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # model/
 
@@ -36,3 +37,19 @@ def _data_dir() -> Path:
 DATA_DIR = _data_dir()
 """The folder of ``observations.csv`` and ``levers_h1.csv``: ``data/`` of the source checkout, or
 its copy ``model/data/`` in an installed package (:mod:`importlib.resources`)."""
+
+
+CACHE_ENV = "HANGZHOU_MODEL_CACHE"
+"""The environment variable naming the cache folder (empty: no cache)."""
+
+
+def cache_dir() -> Path | None:
+    """The folder of the user's caches (font subsets, calibrations): ``$HANGZHOU_MODEL_CACHE`` if
+    set (empty: none), else ``$XDG_CACHE_HOME/hangzhou-scenario-model`` (default ``~/.cache/...``).
+
+    A cache is only a shortcut: everything in it is keyed on what it depends on and made afresh,
+    with the same result, when it is missing, damaged or cannot be written."""
+    if CACHE_ENV in os.environ:
+        return Path(os.environ[CACHE_ENV]) if os.environ[CACHE_ENV] else None
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "hangzhou-scenario-model"

@@ -15,9 +15,10 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
+from model.inputs.paths import CACHE_ENV, cache_dir
+
 __all__ = ["CACHE_ENV", "CJK_FAMILY", "cache_dir", "cached_subset", "cjk_font_path", "use_cjk_font"]
 
-CACHE_ENV = "HANGZHOU_MODEL_CACHE"
 """Environment variable naming the cache folder of font subsets (empty: no cache)."""
 
 CJK_FAMILY = "Noto Sans CJK SC"
@@ -51,15 +52,6 @@ def use_cjk_font() -> str:
     mpl.rcParams["font.family"] = ["sans-serif"]
     mpl.rcParams["axes.unicode_minus"] = False  # an ASCII minus: every font has it
     return CJK_FAMILY
-
-
-def cache_dir() -> Path | None:
-    """The folder of cached font subsets: ``$HANGZHOU_MODEL_CACHE`` if set (empty: none), else
-    ``$XDG_CACHE_HOME/hangzhou-scenario-model`` (default ``~/.cache/...``)."""
-    if CACHE_ENV in os.environ:
-        return Path(os.environ[CACHE_ENV]) if os.environ[CACHE_ENV] else None
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "hangzhou-scenario-model"
 
 
 def cached_subset(chars: str, options: str, make: Callable[[], bytes]) -> bytes:
