@@ -35,7 +35,9 @@ from model.core.errors import UserError
 
 if TYPE_CHECKING:
     from model.core.parameters import ParameterSet
+    from model.inputs.scenario import Scenario
     from model.inputs.vintage import Vintage
+    from model.present.background import Worker
 
 __all__ = ["main"]
 
@@ -81,11 +83,7 @@ def check_as_of(args: argparse.Namespace) -> Vintage:
 
 def cmd_run(args: argparse.Namespace) -> int:
     v = check_as_of(args)
-    as_of = v.as_of
-    from model.analysis.results import run
     from model.inputs.scenario import load_scenario
-    from model.present.run_files import write_run
-    from model.present.terminal import run_summary
 
     scenarios = [load_scenario(p, vintage=v) for p in _scenario_paths(args.scenarios)]
     names = [s.name for s in scenarios]
@@ -93,6 +91,28 @@ def cmd_run(args: argparse.Namespace) -> int:
     if dup:
         raise UserError(f"two scenarios are named {sorted(dup)[0]!r}; results would collide", key="name")
     params = params_from_args(args.set)
+    worker = None if args.no_figures else _figure_worker()  # gets matplotlib ready while we compute
+    try:
+        return _run_and_write(args, v, scenarios, params, worker)
+    finally:
+        if worker is not None:
+            worker.close()
+
+
+def _figure_worker() -> Worker:
+    from model.present.background import Worker
+    from model.present.plotting import warm
+
+    return Worker(warm=warm)
+
+
+def _run_and_write(args: argparse.Namespace, v: Vintage, scenarios: list[Scenario], params: ParameterSet,
+                   worker: Worker | None) -> int:
+    from model.analysis.results import run
+    from model.present.run_files import write_run
+    from model.present.terminal import run_summary
+
+    as_of = v.as_of
     runs = [run(s, params=params) for s in scenarios]  # compute everything before writing anything
     for r in runs:
         check_calibration(r, accept=args.accept_calibration_miss)
@@ -109,7 +129,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     }
     for r, d in zip(runs, fans, strict=True):
         where = write_run(r, Path(args.out) / r.name, draws=d, inputs=inputs, lang=args.lang,
-                          figures=not args.no_figures)
+                          figures=not args.no_figures, worker=worker)
         if not args.quiet:
             print(run_summary(r, args.lang))
             if d is not None:

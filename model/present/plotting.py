@@ -61,6 +61,17 @@ def file_figure(ncols: int = 1, *, width: float = 7.0, height: float = 3.6) -> t
     return fig, axes[0] if ncols > 1 else axes[0][0]
 
 
+def warm() -> None:
+    """Import what drawing a file figure needs and load the fonts, by drawing a small figure with
+    Chinese text into memory (:class:`model.present.background.Worker` calls it ahead of time)."""
+    import io
+
+    fig, ax = file_figure()
+    ax.set_title("杭州 GDP 2020")
+    ax.plot([0, 1], [0, 1])
+    fig.savefig(io.BytesIO(), dpi=DPI)
+
+
 def save_figure(fig: Figure, path: Path, *, tight: bool | None = None) -> None:
     """The one way a figure is saved: laid out tightly (by default only a pyplot figure; a
     :func:`file_figure` has fixed margins), written to ``path`` as a PNG at :data:`DPI`, then

@@ -24,43 +24,53 @@ __all__ = ["figures", "run_report"]
 RECOVERY = ("shock_rest_decay", "shock_rest_persistent", "shock_digital_persistent", "shock_persistent_decay")
 
 
-def figures(results: Results, directory: Path, *, lang: str = DEFAULT_LANG) -> list[str]:
-    """Write the run's PNG figures into ``directory``, labelled in ``lang``; return their file names."""
+def figures(results: Results, directory: Path, *, lang: str = DEFAULT_LANG, parallel: bool = False) -> list[str]:
+    """Write the run's PNG figures into ``directory``, labelled in ``lang``; return their file names.
+
+    With ``parallel``, all but the last are drawn in forked children at once
+    (:func:`model.present.background.in_parallel`; the same bytes): the figure worker of ``run``
+    does so, being ready to draw in every child it forks."""
+    from model.present.background import in_parallel
     from model.present.plotting import file_figure, plot_bars, plot_paths, save_figure
 
     q = results.quarterly
     obs = results.observed()
     frames = {results.name: q}
-    out = []
 
     def title(*names: str) -> str:
         return "、".join(label(n, lang) for n in names) if lang != "en" else "; ".join(label(n, lang) for n in names)
 
-    fig, (a, b) = file_figure(2)
-    plot_paths(frames, ["gdp_real_yoy", "gdp_real_yoy_ytd"], observed=obs, ax=a, lang=lang,
-               title=header("gdp_real_yoy_ytd", lang))
-    plot_paths(frames, ["digital_core_real_yoy", "digital_core_real_yoy_ytd"], observed=obs, ax=b, lang=lang,
-               title=header("digital_core_real_yoy_ytd", lang))
-    save_figure(fig, directory / "gdp_growth.png")
-    out.append("gdp_growth.png")
+    def gdp() -> None:
+        fig, (a, b) = file_figure(2)
+        plot_paths(frames, ["gdp_real_yoy", "gdp_real_yoy_ytd"], observed=obs, ax=a, lang=lang,
+                   title=header("gdp_real_yoy_ytd", lang))
+        plot_paths(frames, ["digital_core_real_yoy", "digital_core_real_yoy_ytd"], observed=obs, ax=b, lang=lang,
+                   title=header("digital_core_real_yoy_ytd", lang))
+        save_figure(fig, directory / "gdp_growth.png")
 
-    fig, (a, b) = file_figure(2)
-    plot_paths(frames, ["revenue_yoy_ytd"], observed=obs, ax=a, lang=lang, title=header("revenue_yoy_ytd", lang))
-    plot_paths(frames, ["revenue_ytd"], observed=obs, ax=b, lang=lang, title=header("revenue_ytd", lang))
-    save_figure(fig, directory / "revenue.png")
-    out.append("revenue.png")
+    def revenue() -> None:
+        fig, (a, b) = file_figure(2)
+        plot_paths(frames, ["revenue_yoy_ytd"], observed=obs, ax=a, lang=lang, title=header("revenue_yoy_ytd", lang))
+        plot_paths(frames, ["revenue_ytd"], observed=obs, ax=b, lang=lang, title=header("revenue_ytd", lang))
+        save_figure(fig, directory / "revenue.png")
 
-    levers = [n for n in LEVERS if f"{n}_gdp_real_yoy_ytd_pp" in q]
-    fig, (a, b) = file_figure(2)
-    plot_paths(frames, ["gap_rest", "gap_digital"], ax=a, lang=lang, title=title("gap_rest", "gap_digital"))
-    plot_bars(q.loc[CALENDAR.report_start:, [f"{n}_gdp_real_yoy_ytd_pp" for n in levers]].rename(
-        columns=lambda c: c.removesuffix("_gdp_real_yoy_ytd_pp")), levers, ax=b,
-        title=header("gdp_real_yoy_ytd_pp", lang), ylabel=unit("gdp_real_yoy_ytd_pp", lang),
-        names={n: lever_name(n, lang) for n in levers})
-    save_figure(fig, directory / "levels_and_levers.png")
-    out.append("levels_and_levers.png")
+    def levers_figure() -> None:
+        levers = [n for n in LEVERS if f"{n}_gdp_real_yoy_ytd_pp" in q]
+        fig, (a, b) = file_figure(2)
+        plot_paths(frames, ["gap_rest", "gap_digital"], ax=a, lang=lang, title=title("gap_rest", "gap_digital"))
+        plot_bars(q.loc[CALENDAR.report_start:, [f"{n}_gdp_real_yoy_ytd_pp" for n in levers]].rename(
+            columns=lambda c: c.removesuffix("_gdp_real_yoy_ytd_pp")), levers, ax=b,
+            title=header("gdp_real_yoy_ytd_pp", lang), ylabel=unit("gdp_real_yoy_ytd_pp", lang),
+            names={n: lever_name(n, lang) for n in levers})
+        save_figure(fig, directory / "levels_and_levers.png")
 
-    return out
+    jobs = [gdp, revenue, levers_figure]
+    if parallel:
+        in_parallel(jobs)
+    else:
+        for job in jobs:
+            job()
+    return ["gdp_growth.png", "revenue.png", "levels_and_levers.png"]
 
 
 def _levers_table(results: Results) -> pd.DataFrame:

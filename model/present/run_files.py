@@ -14,6 +14,7 @@ from model.present.output import check_results_finite, jsonable, to_csv, write_d
 if TYPE_CHECKING:
     from model.analysis.draws import Draws
     from model.analysis.results import Results
+    from model.present.background import Worker
 
 __all__ = ["run_inputs", "summary_dict", "write_run"]
 
@@ -94,7 +95,7 @@ def summary_dict(results: Results, draws: Draws | None = None,
 
 def write_run(results: Results, directory: str | Path, *, draws: Draws | None = None,
               inputs: dict[str, Any] | None = None, lang: str | None = None,
-              figures: bool = True) -> Path:
+              figures: bool = True, worker: Worker | None = None) -> Path:
     """Write ``quarterly.csv``, ``annual.csv``, ``summary.json``, ``report.md`` and figures, and
     ``results.xlsx`` and ``briefing.html`` (labelled in ``lang``, :mod:`model.present.labels`).
 
@@ -103,7 +104,9 @@ def write_run(results: Results, directory: str | Path, *, draws: Draws | None = 
     (see :func:`run_inputs`) is recorded in both.  A ``sensitivity/`` folder already in
     ``directory`` is kept if it was computed for the same scenario and parameters
     (:func:`model.present.sensitivity_files.carry_over`).  ``figures=False`` writes no PNG
-    (``run --no-figures``): matplotlib is then never imported.
+    (``run --no-figures``): matplotlib is then never imported.  The figures are drawn in another
+    process while the other files are written: ``worker``'s if given (a
+    :class:`model.present.background.Worker` started before the computation), else a forked one.
 
     Raises
     ------
@@ -111,6 +114,7 @@ def write_run(results: Results, directory: str | Path, *, draws: Draws | None = 
         If a number in the results is NaN or infinite (nothing is written), or the folder cannot
         be written (:func:`write_dir_atomic`).
     """
+    from model.present.background import start
     from model.present.fans import write_files as write_fan_files
     from model.present.labels import check_lang
     from model.present.report import figures as write_figures
@@ -124,18 +128,26 @@ def write_run(results: Results, directory: str | Path, *, draws: Draws | None = 
     made_by = run_inputs(results, inputs, draws)
 
     def build(tmp: Path) -> None:
+        # the run's figures are drawn on the other core while this one writes the rest (background.start)
+        pending = ((worker.submit(write_figures, results, tmp, lang=lang, parallel=True) if worker
+                    else start(write_figures, results, tmp, lang=lang)) if figures else list)
         to_csv(results.quarterly, tmp / "quarterly.csv", index_label="period")
         to_csv(results.annual, tmp / "annual.csv", index_label="year")
         (tmp / "summary.json").write_text(
             json.dumps(summary_dict(results, draws, made_by), indent=2, ensure_ascii=False) + "\n",
             encoding="utf-8",
         )
-        names = write_figures(results, tmp, lang=lang) if figures else []
         fan_names = write_fan_files(draws, tmp, lang=lang, figures=figures) if draws is not None else []
+        names: list[str] = []
+
+        def figure_names() -> list[str]:  # the briefing embeds the PNGs: it waits for them
+            names.extend(pending())
+            return names
+
+        write_run_extras(results, tmp, figure_names, draws=draws, fan_figures=fan_names, lang=lang)
         (tmp / "report.md").write_text(
             run_report(results, names, draws=draws, fan_figures=fan_names, inputs=made_by), encoding="utf-8"
         )
-        write_run_extras(results, tmp, names, draws=draws, fan_figures=fan_names, lang=lang)
         carry_over(results, Path(directory), tmp)
 
     return write_dir_atomic(Path(directory), build)

@@ -4,7 +4,7 @@ of a comparison (:func:`model.analysis.comparison.write_comparisons`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,11 +23,16 @@ RUN_WORKBOOK = "results.xlsx"
 RUN_BRIEFING = "briefing.html"
 
 
-def write_run_extras(results: Results, directory: Path, figure_names: Sequence[str] = (), *,
+def write_run_extras(results: Results, directory: Path,
+                     figure_names: Sequence[str] | Callable[[], Sequence[str]] = (), *,
                      draws: Draws | None = None, fan_figures: Sequence[str] = (),
                      lang: str = DEFAULT_LANG) -> list[str]:
     """Write ``results.xlsx`` and ``briefing.html`` of a run into ``directory`` (a folder being
-    built by :func:`model.present.output.write_dir_atomic`); return their names."""
+    built by :func:`model.present.output.write_dir_atomic`); return their names.
+
+    ``figure_names`` are the PNGs in ``directory`` that the briefing embeds, or a function that
+    returns them once they are written (called after the workbook: the figures may be drawn
+    meanwhile in another process, :mod:`model.present.background`)."""
     from model.present.html import run_briefing
     from model.present.workbook import (
         Sheet,
@@ -43,6 +48,8 @@ def write_run_extras(results: Results, directory: Path, figure_names: Sequence[s
     write_workbook(Path(directory) / RUN_WORKBOOK, sheets, lang=lang,
                    extra=[(text("inputs", lang), inputs_sheet(results, lang)),
                           (text("sources", lang), sources_sheet(results))])
+    if callable(figure_names):
+        figure_names = figure_names()
     page = run_briefing(results, directory, figure_names, draws=draws, fan_figures=fan_figures, lang=lang)
     (Path(directory) / RUN_BRIEFING).write_text(page, encoding="utf-8")
     return [RUN_WORKBOOK, RUN_BRIEFING]
