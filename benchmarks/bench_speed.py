@@ -129,13 +129,13 @@ def ratio_draws() -> object:
     return a, b
 
 
-def _cli(*args: str) -> None:
+def _cli(*args: str, **env_vars: str) -> None:
     import os
     import subprocess
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(ROOT), **env_vars}
         extra = ("--out", tmp) if args and args[0] == "run" else ()
         subprocess.run([sys.executable, "-m", "model", *args, *extra], cwd=ROOT, check=True, env=env,
                        stdout=subprocess.DEVNULL)
@@ -154,6 +154,18 @@ def cli_run() -> object:
 @case("startup: `python -m model run --no-figures` end to end (h2_plan)", goal=1.2, repeat=7)
 def cli_run_no_figures() -> object:
     return _cli("run", "--quiet", "--no-figures")
+
+
+@case("startup: `python -m model run`, no cache (a first run: calibration fitted, font subset cut)", goal=1.2,
+      repeat=5)
+def cli_run_cold() -> object:
+    return _cli("run", "--quiet", HANGZHOU_MODEL_CACHE="")
+
+
+@case("startup: `python -m model run`, figures drawn in this process (HANGZHOU_MODEL_NO_FORK)", goal=1.2,
+      repeat=5)
+def cli_run_one_core() -> object:
+    return _cli("run", "--quiet", HANGZHOU_MODEL_NO_FORK="1")
 
 
 _THETA1 = as_theta(model.run(SCENARIO).params.theta())
