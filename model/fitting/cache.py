@@ -23,7 +23,6 @@ the cache off.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from collections.abc import Callable
 from functools import cache
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from model.core.parameters import ParameterSet
-from model.inputs.paths import DATA_DIR, cache_dir
+from model.inputs.paths import DATA_DIR, cache_dir, write_cache
 from model.inputs.vintage import Vintage
 
 __all__ = ["cache_key", "cached"]
@@ -101,17 +100,15 @@ def cached(params: ParameterSet, vintage: Vintage, make: Callable[[], T], check:
     if path is None:
         return make()
     try:
-        obj = pickle.loads(path.read_bytes())
+        obj = pickle.loads(path.read_bytes())  # the user's own cache folder; checked before use
         if check(obj):
             return obj
-    except Exception:
+    except Exception:  # missing, damaged, foreign or of another version: computed afresh below
         pass
     obj = make()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, path)  # two runs at once: each writes its own file, the last one stays
-    except Exception:
-        pass
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):  # not kept: it costs the next run time only
+        return obj
+    write_cache(path, data)
     return obj

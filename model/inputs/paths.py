@@ -7,7 +7,7 @@ import os
 from importlib import resources
 from pathlib import Path
 
-__all__ = ["CACHE_ENV", "DATA_DIR", "cache_dir", "shipped"]
+__all__ = ["CACHE_ENV", "DATA_DIR", "cache_dir", "shipped", "write_cache"]
 
 _PACKAGE = Path(__file__).resolve().parents[1]  # model/
 
@@ -53,3 +53,16 @@ def cache_dir() -> Path | None:
         return Path(os.environ[CACHE_ENV]) if os.environ[CACHE_ENV] else None
     base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
     return Path(base) / "hangzhou-scenario-model"
+
+
+def write_cache(path: Path, data: bytes) -> None:
+    """Write a cache entry whole or not at all: into a temporary file of this process, renamed into
+    place (two runs at once each write their own; the last stays).  An error is ignored: a cache that
+    cannot be written costs only time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from model.inputs.paths import CACHE_ENV, cache_dir
+from model.inputs.paths import CACHE_ENV, cache_dir, write_cache
 
 __all__ = ["CACHE_ENV", "CJK_FAMILY", "cache_dir", "cached_subset", "cjk_font_path", "use_cjk_font"]
 
@@ -79,11 +78,5 @@ def cached_subset(chars: str, options: str, make: Callable[[], bytes]) -> bytes:
     except OSError:
         pass
     data = make()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)  # whole or not at all, even with two runs at once
-    except OSError:
-        pass
+    write_cache(path, data)
     return data
