@@ -7,9 +7,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from model.analysis.montecarlo import simulate_draws
 from model.analysis.sensitivity import sobol
 from model.cli import main
 from model.core.parameters import Prior
+from model.inputs.registry import default_params
 from model.inputs.scenario import UncertaintyTable, load_scenario
 from model.present.sensitivity_files import sensitivity_report
 
@@ -28,7 +30,12 @@ def test_indices_are_complete_and_sum_sensibly(sens):
     rev = sens.indices[sens.indices.output == "revenue_yoy@2020"]
     factors = set(gdp.factor)
     assert len(gdp) == len(rev) == len(factors)
-    assert {"trend", "forecast_shocks", "tax_buoyancy", "relief_multiplier"} <= factors
+    assert {"trend", "forecast_shocks", "revenue_shocks", "digital_shocks", "tax_buoyancy", "relief_multiplier"} <= factors
+    members = gdp.set_index("factor").members
+    # one innovation a quarter of the 2020 outputs' horizon, for each of the Monte Carlo's three processes
+    assert members["forecast_shocks"] == "shock_2020Q3 shock_2020Q4"
+    assert members["revenue_shocks"] == "revenue_shock_2020Q3 revenue_shock_2020Q4"
+    assert members["digital_shocks"] == "digital_shock_2020Q3 digital_shock_2020Q4"
     assert not {"trend_growth_2020", "shock_rest_depth", "shock_annual_sd"} & factors  # grouped, solved, known
     assert sens.rows == 256 * (len(factors) + 2)
     # the H1 GDP share's prior (sd 0.012, REVIEW 3.2) reaches shares whose H1 deflator lies beyond
@@ -67,7 +74,38 @@ def test_same_seed_same_indices_and_shocks_off_removes_their_group():
     assert a.indices.equals(b.indices)
     s = load_scenario(H2).model_copy(update={"uncertainty": UncertaintyTable(draw_shocks=False)})
     c = sobol(s, samples=32, seed=3, progress=False)
-    assert "forecast_shocks" not in set(c.indices.factor)
+    assert not {"forecast_shocks", "revenue_shocks", "digital_shocks"} & set(c.indices.factor)
+
+
+def test_own_shocks_at_sd_zero_explain_nothing():
+    p = default_params().replace(revenue_shock_annual_sd=0.0, digital_shock_annual_sd=0.0)
+    off = sobol(H2, samples=16, seed=3, progress=False, params=p).indices.set_index(["output", "factor"])
+    for output in ("gdp_real_yoy@2020", "revenue_yoy@2020"):
+        for group in ("revenue_shocks", "digital_shocks"):
+            # the output does not depend on them at all: both estimators are exactly zero
+            assert off.loc[(output, group), "ST"] == 0.0 and off.loc[(output, group), "S1"] == 0.0
+
+
+def test_a_large_own_revenue_shock_dominates_revenue_growth():
+    p = default_params()
+    big = sobol(H2, samples=32, seed=3, progress=False, params=p.replace(revenue_shock_annual_sd=20.0))
+    rev = big.top("revenue_yoy@2020", k=2)
+    # by hand: at the default sd (5.09 pp) the own shock adds about 2.4 to the variance of 2020 revenue
+    # growth (ST 0.46 of 2.27**2 at N = 512) and the rest about 2.8; the shock is linear in its sd, so
+    # at 20 pp it adds 2.4 * (20 / 5.09)**2 = 37 and its share is 37 / (37 + 2.8) = 0.93
+    assert rev.factor.iloc[0] == "revenue_shocks" and rev.ST.iloc[0] > 0.75 and rev.ST.iloc[1] < 0.1
+    # revenue's own shock multiplies revenue only: GDP is untouched
+    assert big.indices.set_index(["output", "factor"]).loc[("gdp_real_yoy@2020", "revenue_shocks"), "ST"] == 0.0
+
+
+def test_sobol_rows_have_the_monte_carlo_spread(sens):
+    """With the own shocks as factors, the indices are shares of the Monte Carlo's variance: every block
+    of Saltelli rows is a sample of the same inputs the Monte Carlo draws."""
+    d = simulate_draws(H2, draws=4000, seed=7)
+    sd = sens.outputs.set_index("output").sd
+    for variable in ("gdp_real_yoy", "revenue_yoy"):
+        mc = float(np.std(d.values(variable, "2020")))
+        assert sd[f"{variable}@2020"] == pytest.approx(mc, rel=0.1), variable
 
 
 @pytest.mark.parametrize(

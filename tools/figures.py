@@ -420,8 +420,8 @@ def draw_counts() -> str:
     d, s = mc("h2_plan"), sobol()
     k = s.indices.factor.nunique()
     return (f"The Monte Carlo draws {len(d.drawn)} parameters (the three trend parameters among them) and "
-            f"solves {len(d.solved)} in every draw; the Sobol analysis has {k} factors (the trend group and the "
-            f"forecast shocks each count once), so N × ({k} + 2) rows: {1024 * (k + 2):,} for the default "
+            f"solves {len(d.solved)} in every draw; the Sobol analysis has {k} factors (the trend group and each of the "
+            f"three forecast-shock processes count once), so N × ({k} + 2) rows: {1024 * (k + 2):,} for the default "
             f"N = 1024.")
 
 

@@ -18,7 +18,11 @@ then the correlated trend parameters through the Cholesky factor of their estima
 the same joint normal as the Monte Carlo's (:class:`model.analysis.sampling.JointTrend`) but clipped to
 the bounds where the Monte Carlo rejects, because the map from the unit cube must be
 deterministic (the bounds lie more than 8 sds away, so neither binds).  The forecast shocks from
-2020Q3 to the end of the last output year form another group, ``forecast_shocks``.  Samples follow
+2020Q3 to the end of the last output year form three more groups, one a process of the Monte Carlo:
+the common output gap (``forecast_shocks``), revenue's own shock (``revenue_shocks``) and the digital
+core's own gap (``digital_shocks``), each quarter's innovation a standard normal through its inverse
+CDF, then the process's AR(1) at its own parameters (:func:`model.analysis.sampling.forecast_gap`,
+:func:`model.analysis.sampling.own_noise`), ``scale`` and ``draw_shocks`` as there.  Samples follow
 Saltelli's scheme with a scrambled Sobol' sequence (:func:`SALib.sample.sobol.sample`,
 :math:`N (G + 2)` rows for :math:`G` groups, first and total order only); indices and their 95%
 bootstrap confidence intervals come from :func:`SALib.analyze.sobol.analyze`.
@@ -42,7 +46,7 @@ import numpy as np
 import pandas as pd
 
 from model.analysis.results import Results, run
-from model.analysis.sampling import JointTrend, forecast_gap
+from model.analysis.sampling import OWN_SHOCKS, JointTrend, forecast_gap, own_noise
 from model.core import indicators
 from model.core.calendar import CALENDAR
 from model.core.errors import UserError
@@ -62,6 +66,9 @@ __all__ = ["DEFAULT_OUTPUTS", "Sensitivity", "fingerprint", "sobol"]
 
 DEFAULT_OUTPUTS = ("gdp_real_yoy@2020", "revenue_yoy@2020")
 """Full-year 2020 real GDP growth and budget revenue growth."""
+SHOCK_GROUPS = {"forecast_shocks": "shock", **{g: f"{k}_shock" for k, g in OWN_SHOCKS.items()}}
+"""The forecast-shock groups (the common gap, then :data:`~model.analysis.sampling.OWN_SHOCKS`) and the
+prefix of their factors' names (``shock_2020Q3``, ``revenue_shock_2020Q3``, ...)."""
 BATCH = 12_000
 """Rows re-calibrated and simulated at a time (bounds memory; drives the progress bar)."""
 
@@ -102,15 +109,18 @@ def _design(params: ParameterSet, settings: UncertaintyTable, quarters: Sequence
     names += list(joint)
     groups += ["trend"] * len(joint)
     shocks = list(quarters) if settings.draw_shocks and settings.scale > 0 else []
-    names += [f"shock_{q}" for q in shocks]  # one innovation a quarter
-    groups += ["forecast_shocks"] * len(shocks)
+    for group, stem in SHOCK_GROUPS.items():  # one innovation a quarter and a process
+        names += [f"{stem}_{q}" for q in shocks]
+        groups += [group] * len(shocks)
     if len(set(groups)) < 2:
         raise UserError("a sensitivity analysis needs at least two uncertain factors", key="uncertainty")
     return _Design(tuple(names), tuple(groups), pri, trend, len(shocks))
 
 
-def _map(design: _Design, u: np.ndarray, params: ParameterSet, scale: float) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Unit-cube rows ``u`` to parameter draws ``(rows, 1)`` and shock innovations ``(rows, s)``."""
+def _map(design: _Design, u: np.ndarray, params: ParameterSet,
+         scale: float) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Unit-cube rows ``u`` to parameter draws ``(rows, 1)`` and, by shock group present, standard-normal
+    innovations ``(rows, s)``."""
     reg = params.registry
     u = np.clip(u, 1e-12, 1.0 - 1e-12)
     col = {n: i for i, n in enumerate(design.names)}
@@ -121,7 +131,8 @@ def _map(design: _Design, u: np.ndarray, params: ParameterSet, scale: float) -> 
         theta.update(design.joint.ppf(u[:, [col[n] for n in joint]]))
     from scipy.special import ndtri
 
-    shocks = ndtri(u[:, [i for i, g in enumerate(design.groups) if g == "forecast_shocks"]])
+    shocks = {group: ndtri(u[:, [i for i, g in enumerate(design.groups) if g == group]])
+              for group in SHOCK_GROUPS if group in design.groups}
     return theta, shocks
 
 
@@ -232,10 +243,16 @@ def _batch(design: _Design, u: np.ndarray, p: ParameterSet, settings: Uncertaint
     base = {k: np.full((1, 1), v) for k, v in p.theta().items()}
     drawn, e = _map(design, u, p, settings.scale)
     theta, ok = recalibrate(p, {**base, **drawn}, vintage=vintage)
-    innov = np.zeros((e.shape[0], span.n))
-    innov[:, start : start + e.shape[1]] = e
-    ann = indicators.annual(simulate(theta, replace(inputs, noise=forecast_gap(p, settings, innov, span,
-                                                                                 start=span.periods[start]))))
+    first = span.periods[start]
+    innov = {}
+    for group, x in e.items():
+        innov[group] = np.zeros((u.shape[0], span.n))
+        innov[group][:, start : start + x.shape[1]] = x
+    noise = {}
+    if "forecast_shocks" in innov:
+        noise["noise"] = forecast_gap(p, settings, innov["forecast_shocks"], span, start=first)
+        noise.update(own_noise(p, settings, {k: innov[g] for k, g in OWN_SHOCKS.items()}, span, start=first))
+    ann = indicators.annual(simulate(theta, replace(inputs, **noise)))
     y = np.column_stack([ann[t.variable][:, int(t.period) - span.first_year] for t in targets])
     return y, int((~ok).sum())
 
@@ -258,7 +275,7 @@ def sobol(
     scenario : Scenario or path
     samples : int
         Base samples :math:`N`, a power of two (16 to 65536); the model runs :math:`N (G + 2)`
-        re-calibrated rows for :math:`G` factors (about 34 000 for N = 1024).
+        re-calibrated rows for :math:`G` factors (about 61 000 for N = 1024).
     seed : int, optional
         Scrambling of the Sobol' sequence and bootstrap of the intervals (default: the scenario's
         uncertainty seed).

@@ -33,7 +33,8 @@ def sensitivity_report(sens: Sensitivity) -> str:
         + (f" ({sens.missed} could not meet them within bounds and were kept at their best fit)"
            if sens.missed else "") + ". "
         f"Priors as in the Monte Carlo (scale {s.scale:g}); the three jointly estimated trend "
-        "parameters form one factor (`trend`), the forecast shocks another (`forecast_shocks`). "
+        "parameters form one factor (`trend`); the forecast shocks three, one a process: the common gap "
+        "(`forecast_shocks`), revenue's own (`revenue_shocks`) and the digital core's own (`digital_shocks`). "
         "`S1`: share of the output's variance the factor explains alone; `ST`: with its interactions. "
         "`*_conf`: half-width of a 95% bootstrap interval.",
         "",
