@@ -74,3 +74,20 @@ def test_figures_in_parallel_are_the_same_bytes(tmp_path) -> None:
     names = figures(r, tmp_path / "one")
     assert figures(r, tmp_path / "par", parallel=True) == names
     assert all((tmp_path / "one" / n).read_bytes() == (tmp_path / "par" / n).read_bytes() for n in names)
+
+
+def test_nothing_is_forked_from_a_process_with_other_threads(tmp_path) -> None:
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not background.can_fork()
+        assert background.start(_pid)() == os.getpid()
+        with background.Worker() as worker:
+            assert worker.pid == 0 and worker.submit(_pid)() == os.getpid()
+    finally:
+        stop.set()
+        other.join()
+    assert background.can_fork() == hasattr(os, "fork")

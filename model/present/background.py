@@ -8,6 +8,11 @@ back the function's result (the file names) through a pipe.  Where ``os.fork`` i
 (Windows), or ``$HANGZHOU_MODEL_NO_FORK`` is set, the work runs in the calling process, with the
 same result.  If the child fails for any reason, the work is done again in the calling process,
 so its error is raised there, as one line or a traceback as usual; no error is ever lost.
+
+Nothing is forked from a process that runs other threads (a notebook's kernel, a Dask client, a
+progress bar's monitor, a test runner's spinner): a child of such a process gets only the forking
+thread, and a lock another thread held at that moment (the import lock, a stream's, the allocator's)
+would never be released in it.  There, too, the work runs in the calling process.
 """
 
 from __future__ import annotations
@@ -15,20 +20,27 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-__all__ = ["NO_FORK_ENV", "Worker", "in_parallel", "start"]
+__all__ = ["NO_FORK_ENV", "Worker", "can_fork", "in_parallel", "start"]
 
 T = TypeVar("T")
 NO_FORK_ENV = "HANGZHOU_MODEL_NO_FORK"
 """Set (to anything non-empty) to do the work in the calling process."""
 
 
+def can_fork() -> bool:
+    """Whether work may go to a forked child: ``os.fork`` exists, :data:`NO_FORK_ENV` is not set and
+    this process runs no other thread."""
+    return hasattr(os, "fork") and not os.environ.get(NO_FORK_ENV) and threading.active_count() == 1
+
+
 def start(fn: Callable[..., T], *args: Any, **kwargs: Any) -> Callable[[], T]:
     """Start ``fn(*args, **kwargs)`` in a forked child; return a function that waits for it and
     returns its result."""
-    if not hasattr(os, "fork") or os.environ.get(NO_FORK_ENV):
+    if not can_fork():
         result = fn(*args, **kwargs)
         return lambda: result
     read, write = os.pipe()
@@ -91,7 +103,7 @@ class Worker:
 
     def __init__(self, warm: Callable[[], Any] | None = None) -> None:
         self.pid = 0
-        if not hasattr(os, "fork") or os.environ.get(NO_FORK_ENV):
+        if not can_fork():
             return
         jobs_r, self._jobs = os.pipe()
         self._results, results_w = os.pipe()
@@ -166,7 +178,7 @@ def in_parallel(jobs: Sequence[Callable[[], Any]]) -> None:
     """Do ``jobs`` (functions that write files and return nothing) at once: all but the last in
     forked children, the last here; a job whose child fails is done again here, so its error is
     raised here.  Without ``os.fork`` one after the other."""
-    if not hasattr(os, "fork") or os.environ.get(NO_FORK_ENV) or len(jobs) < 2:
+    if not can_fork() or len(jobs) < 2:
         for job in jobs:
             job()
         return
