@@ -153,8 +153,8 @@ def parameters(resid_sd: float, scale: tuple[float, float, str] | None = None) -
             "and data/releases.csv hold 15.0% for 2018 Q1-Q3, 15.5% for 2019 H1, 15.1% for 2019: three "
             "overlapping YTD figures whose spread, 0.26 pp, says nothing about a year's surprise). 2 pp, "
             "about 1.5 times the total's forecast-shock sd (1.37), because one sector's value added is more "
-            "volatile than the total; range 0-4 pp (treated as known, like shock_annual_sd: "
-            "[uncertainty] scale widens it)",
+            "volatile than the total; a plausible range is 0-4 pp, inside the bounds (treated as known, like "
+            "shock_annual_sd: [uncertainty] scale widens it)",
             description="Standard deviation of the digital core's annual real growth that its own gap adds, "
             "relative to the rest (the rest's gap offsets it, leaving total GDP unchanged at trend)",
             block="shock",
